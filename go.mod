@@ -1,0 +1,3 @@
+module ties
+
+go 1.26
