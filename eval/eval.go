@@ -1,0 +1,188 @@
+// Package eval measures the quality of name matching on labelled data:
+// pairwise precision/recall/F1 on a name benchmark, recall of list
+// positives and the false-positive rate on people who are on no list.
+// It reads files; the match package it measures does not.
+package eval
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"ties/match"
+	"ties/names"
+)
+
+// Report holds the measurements of one evaluation.
+type Report struct {
+	Name      string
+	Threshold float64
+	Cases     int
+	TP, FP    int
+	TN, FN    int
+	Precision float64
+	Recall    float64
+	F1        float64
+	Rate      float64 // recall@1 or false-positive rate, for those evaluations
+	Sweep     []SweepPoint
+	Errors    []string // examples of misses, for reading
+}
+
+// SweepPoint is precision/recall/F1 at one threshold.
+type SweepPoint struct {
+	Threshold, Precision, Recall, F1 float64
+}
+
+func (r Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d cases at threshold %.2f\n", r.Name, r.Cases, r.Threshold)
+	if r.TP+r.FP+r.FN+r.TN > 0 {
+		fmt.Fprintf(&b, "  TP %d  FP %d  TN %d  FN %d\n", r.TP, r.FP, r.TN, r.FN)
+		fmt.Fprintf(&b, "  precision %.3f  recall %.3f  F1 %.3f\n", r.Precision, r.Recall, r.F1)
+	}
+	if r.Rate != 0 || len(r.Sweep) == 0 {
+		fmt.Fprintf(&b, "  rate %.4f\n", r.Rate)
+	}
+	if len(r.Sweep) > 0 {
+		fmt.Fprintf(&b, "  threshold  precision  recall  F1\n")
+		for _, p := range r.Sweep {
+			fmt.Fprintf(&b, "  %9.2f  %9.3f  %6.3f  %.3f\n", p.Threshold, p.Precision, p.Recall, p.F1)
+		}
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(&b, "  miss: %s\n", e)
+	}
+	return b.String()
+}
+
+// benchCase is one labelled pair of the name benchmark.
+type benchCase struct {
+	kind         names.Kind
+	name1, name2 string
+	match        bool
+	line         int
+}
+
+// kindOfSchema maps a FollowTheMoney schema to a names.Kind.
+func kindOfSchema(schema string) names.Kind {
+	switch schema {
+	case "Person":
+		return names.Person
+	case "Company", "Organization", "LegalEntity":
+		return names.Organization
+	}
+	return names.Unknown
+}
+
+func readBench(path string) ([]benchCase, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s:1: %w", path, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	for _, need := range []string{"schema", "name1", "name2", "is_match"} {
+		if _, ok := col[need]; !ok {
+			return nil, fmt.Errorf("%s:1: missing column %q", path, need)
+		}
+	}
+	var cases []benchCase
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		get := func(c string) string {
+			if i := col[c]; i < len(rec) {
+				return rec[i]
+			}
+			return ""
+		}
+		m, err := strconv.ParseBool(get("is_match"))
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: is_match: %w", path, line, err)
+		}
+		cases = append(cases, benchCase{kindOfSchema(get("schema")), get("name1"), get("name2"), m, line})
+	}
+	return cases, nil
+}
+
+// NameBench compares every pair of the labelled benchmark at path (columns
+// schema, name1, name2, is_match) with match.Compare and reports
+// precision, recall and F1 at match.DefaultThreshold and over a sweep.
+func NameBench(path string) (Report, error) {
+	cases, err := readBench(path)
+	if err != nil {
+		return Report{}, err
+	}
+	scores := make([]float64, len(cases))
+	for i, c := range cases {
+		scores[i] = match.Compare(c.name1, c.name2, c.kind).Score
+	}
+	rep := confusion(cases, scores, match.DefaultThreshold)
+	rep.Name = "name bench " + path
+	for t := 0.50; t <= 0.96; t += 0.02 {
+		p := confusion(cases, scores, t)
+		rep.Sweep = append(rep.Sweep, SweepPoint{t, p.Precision, p.Recall, p.F1})
+	}
+	type miss struct {
+		s   string
+		gap float64
+	}
+	var misses []miss
+	for i, c := range cases {
+		if (scores[i] >= match.DefaultThreshold) != c.match {
+			misses = append(misses, miss{fmt.Sprintf("line %d %v %.3f %q ~ %q", c.line, c.match, scores[i], c.name1, c.name2), scores[i]})
+		}
+	}
+	sort.Slice(misses, func(i, j int) bool { return misses[i].gap > misses[j].gap })
+	for _, m := range misses {
+		rep.Errors = append(rep.Errors, m.s)
+	}
+	return rep, nil
+}
+
+func confusion(cases []benchCase, scores []float64, threshold float64) Report {
+	r := Report{Threshold: threshold, Cases: len(cases)}
+	for i, c := range cases {
+		hit := scores[i] >= threshold
+		switch {
+		case hit && c.match:
+			r.TP++
+		case hit && !c.match:
+			r.FP++
+		case !hit && c.match:
+			r.FN++
+		default:
+			r.TN++
+		}
+	}
+	if r.TP+r.FP > 0 {
+		r.Precision = float64(r.TP) / float64(r.TP+r.FP)
+	}
+	if r.TP+r.FN > 0 {
+		r.Recall = float64(r.TP) / float64(r.TP+r.FN)
+	}
+	if r.Precision+r.Recall > 0 {
+		r.F1 = 2 * r.Precision * r.Recall / (r.Precision + r.Recall)
+	}
+	return r
+}

@@ -1,0 +1,574 @@
+// Package match finds list entities whose names resemble a query name and
+// explains why. It is pure: it builds an in-memory index from entries it is
+// given and does no I/O.
+package match
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/antzucaro/matchr"
+
+	"ties/names"
+)
+
+// Result is the outcome of comparing two names.
+type Result struct {
+	Score      float64
+	FormA      string    // the form of the first name that scored best
+	FormB      string    // the form of the second name that scored best
+	Alignments []Aligned // how the tokens of FormA and FormB were paired
+	Steps      []string  // transformations that produced FormA and FormB
+}
+
+// Aligned is one token pair of an alignment; an empty side means the token
+// had no partner.
+type Aligned struct {
+	A, B  string
+	Score float64
+}
+
+// String renders the alignment as "xi=xi (1.00), jinping=jinping (1.00)".
+func (r Result) AlignmentText() string {
+	parts := make([]string, 0, len(r.Alignments))
+	for _, a := range r.Alignments {
+		switch {
+		case a.A == "":
+			parts = append(parts, "+"+a.B)
+		case a.B == "":
+			parts = append(parts, a.A+"+")
+		default:
+			parts = append(parts, fmt.Sprintf("%s=%s (%.2f)", a.A, a.B, a.Score))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// token is one prepared token of a name form.
+type token struct {
+	text   string
+	runes  int
+	weight float64
+	meta   string // primary double-metaphone code, "" for non-Latin
+	meta2  string
+	digits bool // all digits: must match exactly
+	han    bool
+}
+
+// prepared is a name form ready to score: tokens with weights and the
+// legal forms split off.
+type prepared struct {
+	text   string
+	tokens []token
+	legal  []string // canonical legal-form codes found in the name
+	steps  []string
+	comma  bool // the raw name had "Last, First" order
+}
+
+// Compare scores how likely a and b name the same entity, in [0,1].
+// It tries every form of both names (transliterations, name orders,
+// acronyms) and keeps the best pairing. Compare is symmetric.
+func Compare(a, b string, kind names.Kind) Result {
+	pa := prepareName(a, kind)
+	pb := prepareName(b, kind)
+	return comparePrepared(pa, pb, kind)
+}
+
+func comparePrepared(pa, pb []prepared, kind names.Kind) Result {
+	var best Result
+	bestScore := -1.0
+	for i := range pa {
+		for j := range pb {
+			r := scoreForms(&pa[i], &pb[j], kind)
+			if r.Score > bestScore {
+				bestScore = r.Score
+				best = r
+			}
+		}
+	}
+	if bestScore < 0 {
+		return Result{}
+	}
+	return best
+}
+
+// prepareName produces the prepared forms of a raw name.
+func prepareName(raw string, kind names.Kind) []prepared {
+	forms := names.Forms(raw, kind)
+	out := make([]prepared, 0, len(forms)+1)
+	for _, f := range forms {
+		out = append(out, prepareForm(f, kind))
+	}
+	// "Putin, Vladimir" names the same person as "Vladimir Putin": add the
+	// turned-around form when the name has exactly one comma.
+	if kind != names.Organization && strings.Count(raw, ",") == 1 && len(out) > 0 {
+		i := strings.IndexByte(raw, ',')
+		last, first := names.Normalize(raw[:i]), names.Normalize(raw[i+1:])
+		if last != "" && first != "" {
+			t := first + " " + last
+			p := prepareForm(names.Form{Text: t, Tokens: strings.Fields(t)}, kind)
+			p.steps = append(p.steps, fmt.Sprintf("name order of %q = %s", raw, t))
+			p.comma = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func prepareForm(f names.Form, kind names.Kind) prepared {
+	p := prepared{text: f.Text, steps: f.Steps}
+	toks := canonicalPhrases(f.Tokens)
+	for _, t := range toks {
+		if t == "" {
+			continue
+		}
+		t = unLeet(t)
+		if code, ok := legalForms[t]; ok && len(toks) > 1 {
+			p.legal = append(p.legal, code)
+			continue
+		}
+		if alt, ok := equivalents[t]; ok {
+			t = alt
+		}
+		tk := token{text: t, runes: utf8.RuneCountInString(t), weight: 1}
+		tk.digits = isDigits(t)
+		tk.han = isHan(t)
+		switch {
+		case stopWords[t] || titles[t]:
+			tk.weight = 0.15
+		case particles[t]:
+			tk.weight = 0.3
+		case commonOrgWords[t]:
+			tk.weight = 0.5
+		case commonGivenNames[t]:
+			tk.weight = 0.7
+		}
+		if !tk.han && !tk.digits && isASCII(t) {
+			tk.meta, tk.meta2 = matchr.DoubleMetaphone(t)
+		}
+		p.tokens = append(p.tokens, tk)
+	}
+	sort.Strings(p.legal)
+	return p
+}
+
+// canonicalPhrases replaces multi-word legal forms by their codes.
+func canonicalPhrases(toks []string) []string {
+	if len(toks) < 2 {
+		return toks
+	}
+	out := make([]string, 0, len(toks))
+	for i := 0; i < len(toks); {
+		matched := false
+		for _, ph := range legalPhrases {
+			n := len(ph.words)
+			if i+n <= len(toks) && equalWords(toks[i:i+n], ph.words) {
+				out = append(out, ph.code)
+				i += n
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			out = append(out, toks[i])
+			i++
+		}
+	}
+	return out
+}
+
+func equalWords(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// unLeet undoes digit-for-letter swaps ("ig0r", "sech1n") in tokens that
+// mix digits and letters.
+func unLeet(t string) string {
+	hasDigit, hasLetter := false, false
+	for _, r := range t {
+		if r >= '0' && r <= '9' {
+			hasDigit = true
+		} else {
+			hasLetter = true
+		}
+	}
+	if !hasDigit || !hasLetter {
+		return t
+	}
+	b := []byte(t)
+	for i, c := range b {
+		switch c {
+		case '0':
+			b[i] = 'o'
+		case '1':
+			b[i] = 'i'
+		case '3':
+			b[i] = 'e'
+		case '4':
+			b[i] = 'a'
+		case '5':
+			b[i] = 's'
+		case '7':
+			b[i] = 't'
+		case '8':
+			b[i] = 'b'
+		case '9':
+			b[i] = 'g'
+		}
+	}
+	return string(b)
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenSim scores two tokens in [0,1].
+func tokenSim(a, b *token) float64 {
+	if a.text == b.text {
+		return 1
+	}
+	if a.digits || b.digits {
+		return 0
+	}
+	// An initial stands for any name that starts with it.
+	if a.runes == 1 || b.runes == 1 {
+		if a.runes == 1 && b.runes == 1 {
+			return 0
+		}
+		ra, _ := utf8.DecodeRuneInString(a.text)
+		rb, _ := utf8.DecodeRuneInString(b.text)
+		if ra == rb {
+			return 0.9
+		}
+		return 0
+	}
+	if a.han != b.han {
+		return 0
+	}
+	lev := levRatio(a.text, b.text)
+	jw := jaroWinkler(a.text, b.text)
+	s := 0.5*lev + 0.5*jw
+	if a.meta != "" && b.meta != "" && (a.meta == b.meta || a.meta == b.meta2 || a.meta2 == b.meta || (a.meta2 != "" && a.meta2 == b.meta2)) {
+		// Same sound: transliteration variants such as Husayn/Hussein.
+		s = math.Max(s, 0.75+0.2*s)
+	}
+	return s
+}
+
+// effective turns a raw token similarity into a credit: near-identical
+// tokens earn almost full credit, loose resemblances little, so that
+// different names that share letters do not add up to a match.
+func effective(s float64) float64 {
+	switch {
+	case s >= 0.9:
+		return s
+	case s >= 0.7:
+		return 0.9 - (0.9-s)*2.5 // 0.7 -> 0.4, 0.8 -> 0.65
+	}
+	return 0
+}
+
+type pairing struct {
+	i, j int
+	sim  float64
+}
+
+// scoreForms aligns the tokens of two prepared forms and scores them.
+func scoreForms(a, b *prepared, kind names.Kind) Result {
+	ta, tb := a.tokens, b.tokens
+	if len(ta) == 0 || len(tb) == 0 {
+		return Result{}
+	}
+	// Han names without readings compare character by character.
+	ta, tb = mergeJoined(ta, tb), nil
+	tb = mergeJoined(b.tokens, ta)
+
+	pairs := make([]pairing, 0, len(ta)*len(tb))
+	for i := range ta {
+		for j := range tb {
+			s := tokenSim(&ta[i], &tb[j])
+			if s >= 0.7 {
+				pairs = append(pairs, pairing{i, j, s})
+			}
+		}
+	}
+	sort.Slice(pairs, func(x, y int) bool {
+		if pairs[x].sim != pairs[y].sim {
+			return pairs[x].sim > pairs[y].sim
+		}
+		// prefer keeping the original order
+		dx, dy := abs(pairs[x].i-pairs[x].j), abs(pairs[y].i-pairs[y].j)
+		return dx < dy
+	})
+	usedA := make([]int, len(ta))
+	usedB := make([]int, len(tb))
+	for i := range usedA {
+		usedA[i] = -1
+	}
+	for j := range usedB {
+		usedB[j] = -1
+	}
+	var credit, matchedW float64
+	strong := false
+	chosen := make([]pairing, 0, len(ta))
+	for _, p := range pairs {
+		if usedA[p.i] >= 0 || usedB[p.j] >= 0 {
+			continue
+		}
+		usedA[p.i], usedB[p.j] = p.j, p.i
+		chosen = append(chosen, p)
+		w := (ta[p.i].weight + tb[p.j].weight)
+		credit += effective(p.sim) * w
+		matchedW += w
+		if p.sim >= 0.85 && math.Min(ta[p.i].weight, tb[p.j].weight) >= 0.5 {
+			strong = true
+		}
+	}
+	var unA, unB float64
+	for i, u := range usedA {
+		if u < 0 {
+			unA += ta[i].weight
+		}
+	}
+	for j, u := range usedB {
+		if u < 0 {
+			unB += tb[j].weight
+		}
+	}
+	// Extra tokens on one side only (a missing middle name, a patronymic)
+	// cost less than tokens on both sides that found no partner, which
+	// contradict each other.
+	missing := unA + unB
+	if unA == 0 || unB == 0 {
+		missing *= 0.4
+	}
+	score := 0.0
+	if matchedW+missing > 0 {
+		score = credit / (matchedW + missing)
+	}
+	if !strong {
+		score *= 0.5
+	}
+	// Crossed pairs mean reordered tokens; persons' names change order
+	// ("Putin Vladimir"), so it costs only a little.
+	if crossed(chosen) && !a.comma && !b.comma {
+		score -= 0.03
+	}
+	// Different legal forms (AG vs GmbH) suggest different companies.
+	if len(a.legal) > 0 && len(b.legal) > 0 && !overlap(a.legal, b.legal) {
+		score -= 0.1
+	}
+	if score < 0 {
+		score = 0
+	}
+	if score > 1 {
+		score = 1
+	}
+	r := Result{Score: score, FormA: a.text, FormB: b.text}
+	for i := range ta {
+		if j := usedA[i]; j >= 0 {
+			r.Alignments = append(r.Alignments, Aligned{A: ta[i].text, B: tb[j].text, Score: round2(tokenSim(&ta[i], &tb[j]))})
+		} else {
+			r.Alignments = append(r.Alignments, Aligned{A: ta[i].text})
+		}
+	}
+	for j := range tb {
+		if usedB[j] < 0 {
+			r.Alignments = append(r.Alignments, Aligned{B: tb[j].text})
+		}
+	}
+	r.Steps = append(append(r.Steps, a.steps...), b.steps...)
+	return r
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+func crossed(ps []pairing) bool {
+	for x := range ps {
+		for y := x + 1; y < len(ps); y++ {
+			if (ps[x].i < ps[y].i) != (ps[x].j < ps[y].j) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func overlap(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// mergeJoined joins adjacent tokens of ts when the joined text matches a
+// token of other better than the parts do ("jin ping" against "jinping").
+func mergeJoined(ts, other []token) []token {
+	if len(ts) < 2 || len(other) == 0 {
+		return ts
+	}
+	var out []token
+	for i := 0; i < len(ts); i++ {
+		if i+1 < len(ts) && !ts[i].digits && !ts[i+1].digits {
+			joined := ts[i].text + ts[i+1].text
+			for k := range other {
+				if other[k].runes >= 4 && other[k].text != ts[i].text && other[k].text != ts[i+1].text &&
+					levRatio(joined, other[k].text) >= 0.85 {
+					t := token{text: joined, runes: ts[i].runes + ts[i+1].runes,
+						weight: math.Max(ts[i].weight, ts[i+1].weight), han: ts[i].han}
+					if isASCII(joined) {
+						t.meta, t.meta2 = matchr.DoubleMetaphone(joined)
+					}
+					if out == nil {
+						out = append(out, ts[:i]...)
+					}
+					out = append(out, t)
+					i++
+					goto next
+				}
+			}
+		}
+		if out != nil {
+			out = append(out, ts[i])
+		}
+	next:
+	}
+	if out == nil {
+		return ts
+	}
+	return out
+}
+
+// levRatio is 1 - Levenshtein distance / longer length, over runes.
+func levRatio(a, b string) float64 {
+	ra, rb := []rune(a), []rune(b)
+	n, m := len(ra), len(rb)
+	if n == 0 && m == 0 {
+		return 1
+	}
+	if n == 0 || m == 0 {
+		return 0
+	}
+	var buf [2][64]int
+	var prev, cur []int
+	if m+1 <= 64 {
+		prev, cur = buf[0][:m+1], buf[1][:m+1]
+	} else {
+		prev, cur = make([]int, m+1), make([]int, m+1)
+	}
+	for j := 0; j <= m; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= n; i++ {
+		cur[0] = i
+		for j := 1; j <= m; j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return 1 - float64(prev[m])/float64(max(n, m))
+}
+
+// jaroWinkler is the Jaro-Winkler similarity over runes.
+func jaroWinkler(a, b string) float64 {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) == 0 || len(rb) == 0 {
+		return 0
+	}
+	if len(ra) > len(rb) {
+		ra, rb = rb, ra
+	}
+	window := max(len(rb)/2-1, 0)
+	var ma, mb [64]bool
+	var matchA, matchB []bool
+	if len(rb) <= 64 {
+		matchA, matchB = ma[:len(ra)], mb[:len(rb)]
+	} else {
+		matchA, matchB = make([]bool, len(ra)), make([]bool, len(rb))
+	}
+	matches := 0
+	for i := range ra {
+		lo, hi := max(0, i-window), min(len(rb), i+window+1)
+		for j := lo; j < hi; j++ {
+			if !matchB[j] && ra[i] == rb[j] {
+				matchA[i], matchB[j] = true, true
+				matches++
+				break
+			}
+		}
+	}
+	if matches == 0 {
+		return 0
+	}
+	trans, k := 0, 0
+	for i := range ra {
+		if !matchA[i] {
+			continue
+		}
+		for !matchB[k] {
+			k++
+		}
+		if ra[i] != rb[k] {
+			trans++
+		}
+		k++
+	}
+	m := float64(matches)
+	jaro := (m/float64(len(ra)) + m/float64(len(rb)) + (m-float64(trans)/2)/m) / 3
+	prefix := 0
+	for i := 0; i < min(4, len(ra)); i++ {
+		if ra[i] != rb[i] {
+			break
+		}
+		prefix++
+	}
+	return jaro + float64(prefix)*0.1*(1-jaro)
+}

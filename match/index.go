@@ -1,0 +1,441 @@
+package match
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"ties"
+	"ties/names"
+)
+
+// Index finds the entities whose names resemble a query. It is immutable
+// after Build and safe for concurrent Search.
+type Index struct {
+	entities []indexedEntity
+	forms    []indexedForm // every form of every name of every entity
+	keys     map[string]uint32
+	postings [][]uint32 // key id -> sorted form ids
+	idf      []float32  // key id -> rarity weight
+	pool     sync.Pool  // *searchState
+}
+
+type indexedEntity struct {
+	entry     *ties.Entry
+	kind      names.Kind
+	countries []string
+	forms     []uint32 // ids of the entity's forms
+}
+
+type indexedForm struct {
+	entity uint32
+	name   int // index into the entity's Names
+	prep   prepared
+	norm   float32 // sum of the idf of the form's keys
+}
+
+// Option configures Build.
+type Option func(*buildConfig)
+
+type buildConfig struct{}
+
+// Build indexes the names of entries: primary names, aliases and every
+// form names.Forms gives for each.
+func Build(entries []ties.Entry, opts ...Option) *Index {
+	entries = slices.Clone(entries) // the index must not change under the caller
+	ix := &Index{keys: map[string]uint32{}}
+	var cfg buildConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	formKeys := [][]uint32{}
+	for ei := range entries {
+		e := &entries[ei]
+		nk := kindOf(e.Entity.Kind)
+		ie := indexedEntity{entry: e, kind: nk, countries: entityCountries(&e.Entity)}
+		seen := map[string]bool{}
+		for ni, n := range e.Entity.Names {
+			for _, p := range prepareName(n.Text, nk) {
+				if len(p.tokens) == 0 || seen[p.text] {
+					continue
+				}
+				seen[p.text] = true
+				fid := uint32(len(ix.forms))
+				ix.forms = append(ix.forms, indexedForm{entity: uint32(len(ix.entities)), name: ni, prep: p})
+				ie.forms = append(ie.forms, fid)
+				var ids []uint32
+				for _, k := range formKeyStrings(&p) {
+					id, ok := ix.keys[k]
+					if !ok {
+						id = uint32(len(ix.postings))
+						ix.keys[k] = id
+						ix.postings = append(ix.postings, nil)
+					}
+					ids = append(ids, id)
+				}
+				slices.Sort(ids)
+				ids = slices.Compact(ids)
+				for _, id := range ids {
+					ix.postings[id] = append(ix.postings[id], fid)
+				}
+				formKeys = append(formKeys, ids)
+			}
+		}
+		ix.entities = append(ix.entities, ie)
+	}
+	n := float64(len(ix.forms)) + 1
+	ix.idf = make([]float32, len(ix.postings))
+	for id, p := range ix.postings {
+		ix.idf[id] = float32(math.Log(n / float64(len(p))))
+	}
+	for fid, ids := range formKeys {
+		var s float32
+		for _, id := range ids {
+			s += ix.idf[id]
+		}
+		ix.forms[fid].norm = s
+	}
+	ix.pool.New = func() any { return &searchState{acc: make([]float32, len(ix.forms))} }
+	return ix
+}
+
+// Entries turns records parsed from one list version into entries.
+func Entries(records []ties.Record, versionID int64, dataset string) []ties.Entry {
+	out := make([]ties.Entry, len(records))
+	for i, r := range records {
+		out[i] = ties.Entry{Record: r, VersionID: versionID, Dataset: dataset}
+	}
+	return out
+}
+
+// Len is the number of indexed entities.
+func (ix *Index) Len() int { return len(ix.entities) }
+
+func kindOf(k ties.EntityKind) names.Kind {
+	switch k {
+	case ties.KindPerson:
+		return names.Person
+	case ties.KindOrganization:
+		return names.Organization
+	}
+	return names.Unknown
+}
+
+func entityCountries(e *ties.Entity) []string {
+	var cs []string
+	add := func(c string) {
+		c = strings.ToUpper(strings.TrimSpace(c))
+		if c != "" && !slices.Contains(cs, c) {
+			cs = append(cs, c)
+		}
+	}
+	for _, c := range e.Countries {
+		add(c)
+	}
+	for _, a := range e.Addresses {
+		add(a.Country)
+	}
+	return cs
+}
+
+// formKeyStrings gives the lookup keys of a form: whole tokens, character
+// q-grams (3-grams of Latin tokens, 1- and 2-grams of Han) and phonetic
+// codes. Legal forms and stop words get no keys.
+func formKeyStrings(p *prepared) []string {
+	var keys []string
+	for i := range p.tokens {
+		t := &p.tokens[i]
+		if t.weight < 0.2 {
+			continue
+		}
+		keys = append(keys, "t"+t.text)
+		if t.han {
+			rs := []rune(t.text)
+			for j, r := range rs {
+				keys = append(keys, "h"+string(r))
+				if j+1 < len(rs) {
+					keys = append(keys, "h"+string(rs[j:j+2]))
+				}
+			}
+			continue
+		}
+		if t.meta != "" {
+			keys = append(keys, "p"+t.meta)
+		}
+		if t.runes >= 3 {
+			s := "_" + t.text + "_"
+			rs := []rune(s)
+			for j := 0; j+3 <= len(rs); j++ {
+				keys = append(keys, "g"+string(rs[j:j+3]))
+			}
+		}
+	}
+	return keys
+}
+
+// Query is one search.
+type Query struct {
+	Text      string
+	Kind      ties.EntityKind // "" matches any kind
+	Lists     []string        // list ids such as "SDN"; empty: all
+	Countries []string        // ISO codes; empty: all
+	Threshold float64         // 0: DefaultThreshold
+	Limit     int             // 0: 10
+}
+
+// Match is one entity found for a query.
+type Match struct {
+	EntityID    string
+	Name        string // the entity's primary name
+	MatchedName string // the name of the entity that matched best, as listed
+	NameSource  string // where the matched name came from when gained through a link
+	Score       float64
+	ListID      string
+	SourceID    string
+	ListedOn    ties.Date
+	Authority   string
+	Program     string
+	VersionID   int64
+	Dataset     string
+	Kind        ties.EntityKind
+	Explanation string
+	QueryForm   string    // the form of the query that matched
+	EntityForm  string    // the form of the matched name that matched
+	Alignments  []Aligned // token pairs
+	Steps       []string  // transformations of the forms used
+}
+
+type searchState struct {
+	acc     []float32
+	touched []uint32
+}
+
+// candidateLimit is how many forms the key-overlap stage hands to the
+// scorer.
+const candidateLimit = 48
+
+// maxPostingShare: q-gram keys in more than this share of all forms are
+// too common to be worth walking.
+const maxPostingShare = 0.05
+
+// Search finds the entities whose names match q.Text, best first, at most
+// one Match per entity.
+func (ix *Index) Search(q Query) []Match {
+	threshold := q.Threshold
+	if threshold == 0 {
+		threshold = DefaultThreshold
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	qkind := kindOf(q.Kind)
+	qforms := prepareName(q.Text, qkind)
+	if len(qforms) == 0 || len(ix.forms) == 0 {
+		return nil
+	}
+	st := ix.pool.Get().(*searchState)
+	defer ix.pool.Put(st)
+
+	// Candidate generation: sum the rarity of the keys a form shares with
+	// the query, only walking posting lists of the query's keys.
+	var qnorm float32
+	seenKey := map[uint32]bool{}
+	maxPost := int(maxPostingShare*float64(len(ix.forms))) + 1
+	for i := range qforms {
+		for _, k := range formKeyStrings(&qforms[i]) {
+			id, ok := ix.keys[k]
+			if !ok || seenKey[id] {
+				continue
+			}
+			seenKey[id] = true
+			w := ix.idf[id]
+			if k[0] == 't' {
+				w *= 2
+			}
+			qnorm += w
+			post := ix.postings[id]
+			if len(post) > maxPost && k[0] != 't' {
+				continue
+			}
+			for _, f := range post {
+				if st.acc[f] == 0 {
+					st.touched = append(st.touched, f)
+				}
+				st.acc[f] += w
+			}
+		}
+	}
+	type cand struct {
+		form  uint32
+		score float32
+	}
+	cands := make([]cand, 0, len(st.touched))
+	for _, f := range st.touched {
+		s := st.acc[f] / (qnorm + ix.forms[f].norm)
+		st.acc[f] = 0
+		cands = append(cands, cand{f, s})
+	}
+	st.touched = st.touched[:0]
+	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+
+	var out []Match
+	done := map[uint32]bool{}
+	picked := 0
+	for _, c := range cands {
+		if picked >= candidateLimit {
+			break
+		}
+		eid := ix.forms[c.form].entity
+		if done[eid] {
+			continue
+		}
+		done[eid] = true
+		e := &ix.entities[eid]
+		if !ix.admits(e, q) {
+			continue
+		}
+		picked++
+		m, ok := ix.scoreEntity(e, qforms, qkind, q)
+		if ok && m.Score >= threshold {
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].EntityID < out[j].EntityID
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// admits applies the query's kind, list and country filters.
+func (ix *Index) admits(e *indexedEntity, q Query) bool {
+	if q.Kind != "" && e.entry.Entity.Kind != q.Kind {
+		return false
+	}
+	if len(q.Countries) > 0 {
+		ok := false
+		for _, c := range q.Countries {
+			if slices.Contains(e.countries, strings.ToUpper(c)) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if len(q.Lists) > 0 {
+		if _, ok := bestDesignation(e.entry.Designations, q.Lists); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// bestDesignation picks the designation to report: one on the wanted
+// lists, in force before ended, most recent first.
+func bestDesignation(ds []ties.Designation, lists []string) (ties.Designation, bool) {
+	var best ties.Designation
+	found := false
+	for _, d := range ds {
+		if len(lists) > 0 && !containsFold(lists, d.ListID) {
+			continue
+		}
+		if !found || better(d, best) {
+			best, found = d, true
+		}
+	}
+	return best, found
+}
+
+func better(a, b ties.Designation) bool {
+	if a.End.IsZero() != b.End.IsZero() {
+		return a.End.IsZero()
+	}
+	return b.Start.Before(a.Start)
+}
+
+func containsFold(xs []string, s string) bool {
+	for _, x := range xs {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// scoreEntity scores the query against every form of every name of e.
+func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Kind, q Query) (Match, bool) {
+	kind := qkind
+	if kind == names.Unknown {
+		kind = e.kind
+	}
+	var best Result
+	bestForm := -1
+	for _, fid := range e.forms {
+		f := &ix.forms[fid]
+		for i := range qforms {
+			r := scoreForms(&qforms[i], &f.prep, kind)
+			if bestForm < 0 || r.Score > best.Score {
+				best, bestForm = r, int(fid)
+			}
+		}
+	}
+	if bestForm < 0 {
+		return Match{}, false
+	}
+	ent := &e.entry.Entity
+	name := ent.Names[ix.forms[bestForm].name]
+	m := Match{
+		EntityID:    ent.ID,
+		Name:        ent.PrimaryName(),
+		MatchedName: name.Text,
+		NameSource:  name.Source,
+		Score:       round3(best.Score),
+		VersionID:   e.entry.VersionID,
+		Dataset:     e.entry.Dataset,
+		Kind:        ent.Kind,
+		QueryForm:   best.FormA,
+		EntityForm:  best.FormB,
+		Alignments:  best.Alignments,
+		Steps:       best.Steps,
+	}
+	if d, ok := bestDesignation(e.entry.Designations, q.Lists); ok {
+		m.ListID, m.SourceID, m.ListedOn, m.Authority, m.Program = d.ListID, d.SourceID, d.Start, d.Authority, d.Program
+	}
+	m.Explanation = explain(q.Text, name, best)
+	return m, true
+}
+
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+// explain says in one line which name matched, how the tokens aligned and
+// which transformations were used.
+func explain(query string, name ties.Name, r Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q matched %s %q", query, nameTypeWord(name.Type), name.Text)
+	if name.Source != "" {
+		fmt.Fprintf(&b, " (name from %s)", name.Source)
+	}
+	fmt.Fprintf(&b, " with score %.2f: %s", r.Score, r.AlignmentText())
+	if len(r.Steps) > 0 {
+		fmt.Fprintf(&b, "; via %s", strings.Join(r.Steps, "; "))
+	}
+	return b.String()
+}
+
+func nameTypeWord(t ties.NameType) string {
+	if t == "" {
+		return "name"
+	}
+	return string(t) + " name"
+}

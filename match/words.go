@@ -1,0 +1,103 @@
+package match
+
+// legalForms maps legal-form tokens to a canonical code. Legal forms say
+// little about who an entity is, so they are split off and only a clash
+// (AG against GmbH) counts.
+var legalForms = map[string]string{
+	"ag": "ag", "aktiengesellschaft": "ag", "aktiengeselschaft": "ag",
+	"gmbh": "gmbh", "mbh": "gmbh",
+	"ltd": "ltd", "limited": "ltd", "ltda": "ltd",
+	"inc": "inc", "incorporated": "inc",
+	"llc": "llc", "llp": "llp", "lp": "lp",
+	"corp": "corp", "corporation": "corp",
+	"co": "co", "company": "co", "cie": "co",
+	"plc": "plc", "sa": "sa", "sas": "sas", "sarl": "sarl", "srl": "srl", "spa": "spa",
+	"bv": "bv", "nv": "nv", "ab": "ab", "oy": "oy", "as": "as", "asa": "as",
+	"kg": "kg", "ohg": "ohg", "se": "se",
+	"jsc": "jsc", "ojsc": "ojsc", "oao": "ojsc", "pao": "pjsc", "pjsc": "pjsc",
+	"zao": "cjsc", "cjsc": "cjsc", "ooo": "llc", "tov": "llc",
+	"pte": "pte", "pty": "pty", "bhd": "bhd", "sdn": "sdn", "kk": "kk",
+	"fze": "fze", "fzco": "fzco", "fzc": "fzc", "dmcc": "dmcc",
+}
+
+type legalPhrase struct {
+	words []string
+	code  string
+}
+
+// legalPhrases are multi-word legal forms, longest first.
+var legalPhrases = []legalPhrase{
+	{[]string{"open", "joint", "stock", "company"}, "oao"},
+	{[]string{"closed", "joint", "stock", "company"}, "zao"},
+	{[]string{"public", "joint", "stock", "company"}, "pjsc"},
+	{[]string{"joint", "stock", "company"}, "jsc"},
+	{[]string{"limited", "liability", "company"}, "llc"},
+	{[]string{"limited", "liability", "partnership"}, "llp"},
+	{[]string{"public", "limited", "company"}, "plc"},
+	{[]string{"limited", "partnership"}, "lp"},
+	{[]string{"l", "l", "c"}, "llc"},
+	{[]string{"l", "p"}, "lp"},
+	{[]string{"s", "a", "r", "l"}, "sarl"},
+	{[]string{"g", "m", "b", "h"}, "gmbh"},
+	{[]string{"s", "a"}, "sa"},
+	{[]string{"b", "v"}, "bv"},
+	{[]string{"n", "v"}, "nv"},
+	{[]string{"s", "l"}, "sl"},
+	{[]string{"co", "ltd"}, "ltd"},
+}
+
+// equivalents are spellings of the same particle or word.
+var equivalents = map[string]string{
+	"ibn": "bin", "ben": "bin", "bint": "bin", "ibni": "bin",
+	"el": "al", "ul": "al", "ol": "al",
+	"mohammed": "muhammad", "mohamed": "muhammad", "mohammad": "muhammad",
+	"muhammed": "muhammad", "mohamad": "muhammad", "muhamad": "muhammad",
+	"mohd": "muhammad", "mhd": "muhammad", "mohamud": "muhammad",
+	"abdel": "abdul", "abdal": "abdul", "abdoul": "abdul", "abdol": "abdul",
+	"usama": "osama",
+	"and":   "and", "und": "and", "et": "and",
+}
+
+// stopWords carry no identity.
+var stopWords = map[string]bool{
+	"the": true, "of": true, "and": true, "for": true, "a": false,
+}
+
+// titles are honorifics and offices that precede names.
+var titles = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "prof": true,
+	"sir": true, "shaikh": true, "sheikh": true, "sheik": true, "president": true,
+	"general": true, "colonel": true, "gen": true, "col": true, "maulavi": true,
+	"mullah": true, "mawlawi": true, "maulvi": true, "qari": true, "hajji": true,
+}
+
+// particles are short connecting parts of names.
+var particles = map[string]bool{
+	"al": true, "bin": true, "abu": true, "de": true, "da": true, "del": true,
+	"der": true, "van": true, "von": true, "la": true, "le": true, "di": true,
+	"du": true, "dos": true, "das": true, "do": true, "y": true, "ould": true,
+}
+
+// commonOrgWords are frequent words of organization names that identify
+// little on their own.
+var commonOrgWords = map[string]bool{
+	"group": true, "international": true, "trading": true, "industries": true,
+	"industry": true, "holding": true, "holdings": true, "enterprise": true,
+	"enterprises": true, "services": true, "technology": true, "technologies": true,
+	"global": true, "general": true, "national": true, "institute": true,
+	"university": true, "center": true, "centre": true, "research": true,
+	"academy": true, "science": true, "sciences": true, "china": true,
+	"chinese": true, "bank": true, "import": true, "export": true,
+	"shipping": true, "investment": true, "development": true,
+	"limited": true, "electronics": true, "engineering": true,
+}
+
+// commonGivenNames are given names so frequent on the lists that sharing
+// one says little.
+var commonGivenNames = map[string]bool{
+	"muhammad": true, "ali": true, "ahmad": true, "ahmed": true, "abdul": true,
+	"hassan": true, "hasan": true, "hussein": true, "husain": true, "abdullah": true,
+	"ibrahim": true, "mahmoud": true, "omar": true, "umar": true, "khalid": true,
+	"john": true, "maria": true, "jose": true, "juan": true, "carlos": true,
+	"haji": true, "hajji": true, "mullah": true,
+}
