@@ -60,7 +60,7 @@ func (m Mapping) List() ties.List {
 	return ties.List{ID: m.ListID, Name: m.ListName, Authority: m.Authority}
 }
 
-// Required returns the header names the mapping needs, in field order.
+// Required returns the header names the mapping needs, sorted.
 func (m Mapping) Required() []string {
 	var out []string
 	for _, c := range m.Columns {
