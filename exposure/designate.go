@@ -178,7 +178,7 @@ func (g *Graph) designatedShare(x uint32, ownedBy uint8, designated map[uint32]i
 			sum += float64(g.eShare[e])
 		}
 	}
-	return sum + 1e-9 // shares written as thirds must still reach 0.5 when they add up
+	return sum + 1e-6 // shares written as thirds must still reach 0.5 when they add up
 }
 
 // scenario designates root and everything under it along r's tie kinds.

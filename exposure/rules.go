@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -195,7 +197,8 @@ func fieldErr(field, format string, args ...any) error {
 // "rule" line) holds them.
 func NewRule(name string, params map[string]string) (Rule, error) {
 	r := Rule{Name: name}
-	for k, v := range params {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		v := params[k]
 		switch k {
 		case "status":
 			switch s := ties.RuleStatus(v); s {
