@@ -1,0 +1,323 @@
+package names
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mozillazg/go-unidecode"
+)
+
+// Transliteration: go-unidecode gives one Latin spelling for any script. For
+// the scripts that matter most on sanctions lists it is not the spelling the
+// lists use (Russian "Iurii" vs "Yuriy"/"Yuri", Arabic without vowels), so a
+// few hand-written schemes add the common alternatives. Each input is
+// normalized text (lower case, no accents).
+
+// latinize returns unidecode's spelling of normalized text, normalized again
+// (it may produce upper case or punctuation).
+func latinize(s string) string {
+	return Normalize(unidecode.Unidecode(s))
+}
+
+// cyrillic letters in a BGN/PCGN-like English scheme.
+var cyrBGN = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "yo", 'ж': "zh",
+	'з': "z", 'и': "i", 'й': "y", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o",
+	'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u", 'ф': "f", 'х': "kh", 'ц': "ts",
+	'ч': "ch", 'ш': "sh", 'щ': "shch", 'ъ': "", 'ы': "y", 'ь': "", 'э': "e", 'ю': "yu",
+	'я': "ya", 'і': "i", 'ї': "yi", 'є': "ye", 'ґ': "g", 'ў': "u", 'ђ': "dj", 'ј': "j",
+	'љ': "lj", 'њ': "nj", 'ћ': "c", 'џ': "dz", 'ѓ': "gj", 'ќ': "kj", 'ѕ': "dz",
+}
+
+func isCyrVowel(r rune) bool {
+	return strings.ContainsRune("аеёиоуыэюяіїє", r)
+}
+
+// cyrillicScheme transliterates normalized Cyrillic text. loose selects the
+// informal spelling (й -> i, х -> h, word-final ий/ый -> y, кс -> x) that
+// passports and the press often use: "Sergei", "Dmitry", "Alexey".
+// Ukrainian text (і, ї, є or ґ present) reads г as h and и as y.
+func cyrillicScheme(s string, loose bool) string {
+	ukrainian := strings.ContainsAny(s, "іїєґ")
+	rs := []rune(s)
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		prev, next := rune(' '), rune(' ')
+		if i > 0 {
+			prev = rs[i-1]
+		}
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
+		after := rune(' ')
+		if i+2 < len(rs) {
+			after = rs[i+2]
+		}
+		wordEnd := after == ' '
+		switch {
+		case (r == 'и' || r == 'ы') && next == 'й' && wordEnd:
+			if loose {
+				b.WriteString("y")
+			} else if r == 'и' {
+				b.WriteString("iy")
+			} else {
+				b.WriteString("y")
+			}
+			i++
+			continue
+		case r == 'е' && !loose && (prev == ' ' || isCyrVowel(prev) || prev == 'ь' || prev == 'ъ'):
+			b.WriteString("ye")
+			continue
+		case ukrainian && r == 'г':
+			b.WriteString("h")
+			continue
+		case ukrainian && r == 'и':
+			b.WriteString("y")
+			continue
+		case loose && r == 'й':
+			b.WriteString("i")
+			continue
+		case loose && r == 'х':
+			b.WriteString("h")
+			continue
+		case loose && r == 'к' && next == 'с':
+			b.WriteString("x")
+			i++
+			continue
+		case loose && r == 'ё':
+			b.WriteString("e")
+			continue
+		}
+		if t, ok := cyrBGN[r]; ok {
+			b.WriteString(t)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return Normalize(b.String())
+}
+
+// greekScheme transliterates normalized Greek by modern pronunciation. With
+// foreign set, ντ μπ γκ are read d b g everywhere, as in foreign names
+// written in Greek (Βλαντίμιρ = Vladimir); otherwise nd mb ng inside words.
+func greekScheme(s string, foreign bool) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		next := rune(' ')
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
+		initial := i == 0 || rs[i-1] == ' '
+		pair := string([]rune{r, next})
+		switch pair {
+		case "ου":
+			b.WriteString("u")
+			i++
+			continue
+		case "αι":
+			b.WriteString("e")
+			i++
+			continue
+		case "ει", "οι", "υι":
+			b.WriteString("i")
+			i++
+			continue
+		case "αυ":
+			b.WriteString("av")
+			i++
+			continue
+		case "ευ":
+			b.WriteString("ev")
+			i++
+			continue
+		case "μπ", "ντ", "γκ":
+			d := map[string]string{"μπ": "b", "ντ": "d", "γκ": "g"}[pair]
+			if !foreign && !initial {
+				d = map[string]string{"μπ": "mb", "ντ": "nd", "γκ": "ng"}[pair]
+			}
+			b.WriteString(d)
+			i++
+			continue
+		case "γγ":
+			b.WriteString("ng")
+			i++
+			continue
+		}
+		if t, ok := greekLetters[r]; ok {
+			b.WriteString(t)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return Normalize(b.String())
+}
+
+var greekLetters = map[rune]string{
+	'α': "a", 'β': "v", 'γ': "g", 'δ': "d", 'ε': "e", 'ζ': "z", 'η': "i", 'θ': "th",
+	'ι': "i", 'κ': "k", 'λ': "l", 'μ': "m", 'ν': "n", 'ξ': "x", 'ο': "o", 'π': "p",
+	'ρ': "r", 'σ': "s", 'τ': "t", 'υ': "y", 'φ': "f", 'χ': "ch", 'ψ': "ps", 'ω': "o",
+}
+
+// arabicWords are the most frequent name words, whose short vowels the
+// script does not write and no letter rule can restore.
+var arabicWords = map[string]string{
+	"محمد": "muhammad", "احمد": "ahmad", "أحمد": "ahmad", "علي": "ali", "حسن": "hassan",
+	"حسين": "hussein", "عبد": "abd", "الله": "allah", "عبدالله": "abdullah", "ابو": "abu",
+	"أبو": "abu", "بن": "bin", "ابن": "ibn", "عمر": "omar", "خالد": "khalid",
+	"ابراهيم": "ibrahim", "إبراهيم": "ibrahim", "يوسف": "yusuf", "مصطفى": "mustafa",
+	"محمود": "mahmoud", "سعيد": "said", "صالح": "salih", "ناصر": "nasser", "عثمان": "othman",
+	"حمد": "hamad", "سليمان": "suleiman", "عبدالرحمن": "abdulrahman", "عبدالعزيز": "abdulaziz",
+	"جمال": "jamal", "فيصل": "faisal", "كريم": "karim", "رحمن": "rahman", "الرحمن": "al rahman",
+	"اسامة": "usama", "أسامة": "usama", "بشار": "bashar", "الاسد": "al assad", "الأسد": "al assad",
+	"قاسم": "qasim", "جعفر": "jafar", "موسى": "musa", "عيسى": "isa", "زين": "zain",
+}
+
+var arabicLetters = map[rune]string{
+	'ا': "a", 'أ': "a", 'إ': "i", 'آ': "a", 'ٱ': "a", 'ب': "b", 'ت': "t", 'ث': "th",
+	'ج': "j", 'ح': "h", 'خ': "kh", 'د': "d", 'ذ': "dh", 'ر': "r", 'ز': "z", 'س': "s",
+	'ش': "sh", 'ص': "s", 'ض': "d", 'ط': "t", 'ظ': "z", 'ع': "", 'غ': "gh", 'ف': "f",
+	'ق': "q", 'ك': "k", 'ل': "l", 'م': "m", 'ن': "n", 'ه': "h", 'ة': "a", 'ى': "a",
+	'ء': "", 'ئ': "", 'ؤ': "", 'پ': "p", 'چ': "ch", 'ژ': "zh", 'گ': "g", 'ک': "k",
+	'ڤ': "v", 'ٹ': "t", 'ڈ': "d", 'ڑ': "r", 'ں': "n", 'ھ': "h", 'ے': "e", 'ۀ': "e",
+}
+
+// arabicScheme transliterates normalized Arabic-script text, reading و and
+// ي (and Persian ی) as vowels u and i inside words and as w and y at a word
+// start or before a vowel letter, "ال" as the article "al", and known name
+// words from arabicWords.
+func arabicScheme(s string) string {
+	var b strings.Builder
+	for wi, w := range strings.Fields(s) {
+		if wi > 0 {
+			b.WriteByte(' ')
+		}
+		if t, ok := arabicWords[w]; ok {
+			b.WriteString(t)
+			continue
+		}
+		if strings.HasPrefix(w, "ال") && utf8.RuneCountInString(w) > 3 {
+			b.WriteString("al ")
+			w = w[len("ال"):]
+		}
+		rs := []rune(w)
+		for i, r := range rs {
+			next := rune(0)
+			if i+1 < len(rs) {
+				next = rs[i+1]
+			}
+			vowelNext := next == 'ا' || next == 'و' || next == 'ي' || next == 'ی'
+			switch r {
+			case 'و':
+				if i == 0 || vowelNext {
+					b.WriteString("w")
+				} else {
+					b.WriteString("u")
+				}
+			case 'ي', 'ی':
+				if i == 0 || vowelNext {
+					b.WriteString("y")
+				} else {
+					b.WriteString("i")
+				}
+			default:
+				if t, ok := arabicLetters[r]; ok {
+					b.WriteString(t)
+				} else {
+					b.WriteRune(r)
+				}
+			}
+		}
+	}
+	return Normalize(b.String())
+}
+
+var hebrewLetters = map[rune]string{
+	'א': "a", 'ב': "b", 'ג': "g", 'ד': "d", 'ה': "h", 'ז': "z", 'ח': "kh", 'ט': "t",
+	'כ': "k", 'ך': "k", 'ל': "l", 'מ': "m", 'ם': "m", 'נ': "n", 'ן': "n", 'ס': "s",
+	'ע': "", 'פ': "p", 'ף': "f", 'צ': "ts", 'ץ': "ts", 'ק': "k", 'ר': "r", 'ש': "sh", 'ת': "t",
+}
+
+// hebrewScheme reads ו as v at a word start or doubled and as o/u inside a
+// word, and י as y at a word start and i inside.
+func hebrewScheme(s string) string {
+	var b strings.Builder
+	for wi, w := range strings.Fields(s) {
+		if wi > 0 {
+			b.WriteByte(' ')
+		}
+		rs := []rune(w)
+		for i := 0; i < len(rs); i++ {
+			r := rs[i]
+			switch r {
+			case 'ו':
+				if i+1 < len(rs) && rs[i+1] == 'ו' {
+					b.WriteString("v")
+					i++
+				} else if i == 0 {
+					b.WriteString("v")
+				} else {
+					b.WriteString("u")
+				}
+			case 'י':
+				if i+1 < len(rs) && rs[i+1] == 'י' {
+					b.WriteString("y")
+					i++
+				} else if i == 0 {
+					b.WriteString("y")
+				} else {
+					b.WriteString("i")
+				}
+			default:
+				if t, ok := hebrewLetters[r]; ok {
+					b.WriteString(t)
+				} else {
+					b.WriteRune(r)
+				}
+			}
+		}
+	}
+	return Normalize(b.String())
+}
+
+// foreignArabic rewrites a vowelled Arabic transliteration for foreign
+// names, which Arabic spells with ف for v and ب for p (فلاديمير بوتين =
+// Vladimir Putin), and Persian with initial و for v.
+func foreignArabic(s string) string {
+	var b strings.Builder
+	for i, w := range strings.Fields(s) {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if strings.HasPrefix(w, "w") {
+			w = "v" + w[1:]
+		}
+		w = strings.NewReplacer("f", "v", "b", "p").Replace(w)
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+// brahmic scripts write long vowels that unidecode doubles ("vlaadimiir").
+var brahmic = map[string]bool{
+	"Devanagari": true, "Bengali": true, "Kannada": true, "Tamil": true, "Telugu": true,
+	"Malayalam": true, "Gujarati": true, "Gurmukhi": true, "Khmer": true, "Myanmar": true,
+	"Sinhala": true, "Thai": true, "Lao": true,
+}
+
+// collapseLongVowels shortens doubled vowels: "vlaadimiir" -> "vladimir".
+func collapseLongVowels(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if i > 0 && c == s[i-1] && strings.IndexByte("aeiou", c) >= 0 {
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
