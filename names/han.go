@@ -54,10 +54,6 @@ func allHan(s string) bool {
 	return s != ""
 }
 
-// pinyinArgs: plain syllables without tones; a character without a reading
-// yields nothing and is handled by the caller.
-var pinyinArgs = pinyin.NewArgs()
-
 // phraseReadings fixes characters whose first dictionary reading is wrong in
 // common organization and place words (go-pinyin reads per character).
 var phraseReadings = map[string][]string{
@@ -117,12 +113,49 @@ func charReading(r rune) string {
 	if !isHan(r) {
 		return string(r)
 	}
-	p := pinyin.SinglePinyin(r, pinyinArgs)
-	if len(p) == 0 || p[0] == "" {
+	// The dictionary is read directly: go-pinyin's own tone removal runs
+	// regular expressions per character, too slow for an index build.
+	readings, ok := pinyin.PinyinDict[int(r)]
+	if !ok || readings == "" {
 		return string(r)
 	}
-	// Latin-script documents write ü as u ("Lu", "Nu"); go-pinyin writes v.
-	return strings.ReplaceAll(p[0], "v", "u")
+	if i := strings.IndexByte(readings, ','); i >= 0 {
+		readings = readings[:i]
+	}
+	return stripTones(readings)
+}
+
+// stripTones removes tone marks from a pinyin syllable and writes ü as u,
+// as Latin-script documents do ("Lu", "Nu").
+func stripTones(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			b.WriteRune(r)
+			continue
+		}
+		switch r {
+		case 'ā', 'á', 'ǎ', 'à':
+			r = 'a'
+		case 'ē', 'é', 'ě', 'è', 'ê', 'ế', 'ề', 'ễ':
+			r = 'e'
+		case 'ī', 'í', 'ǐ', 'ì':
+			r = 'i'
+		case 'ō', 'ó', 'ǒ', 'ò':
+			r = 'o'
+		case 'ū', 'ú', 'ǔ', 'ù', 'ü', 'ǖ', 'ǘ', 'ǚ', 'ǜ':
+			r = 'u'
+		case 'ń', 'ň', 'ǹ':
+			r = 'n'
+		case 'ḿ':
+			r = 'm'
+		default:
+			continue // combining marks of decomposed readings
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // hanPersonName splits a 2-4 character Simplified name into surname and

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/mozillazg/go-pinyin"
 )
 
 // formTexts returns the Text of every form.
@@ -367,5 +369,32 @@ func TestPutinSpellings(t *testing.T) {
 	const fullFloor, partialFloor = 39, 65
 	if full < fullFloor || partial < partialFloor {
 		t.Errorf("recall fell: full %d (floor %d), partial %d (floor %d)", full, fullFloor, partial, partialFloor)
+	}
+}
+
+// TestCharReadingMatchesGoPinyin checks the direct dictionary reading
+// against go-pinyin's own toneless style over the whole dictionary.
+func TestCharReadingMatchesGoPinyin(t *testing.T) {
+	args := pinyin.NewArgs()
+	bad := 0
+	for cp := range pinyin.PinyinDict {
+		r := rune(cp)
+		if !isHan(r) {
+			continue
+		}
+		want := pinyin.SinglePinyin(r, args)
+		if len(want) == 0 {
+			continue
+		}
+		w := strings.ReplaceAll(want[0], "v", "u")
+		if got := charReading(r); got != w {
+			if bad < 10 {
+				t.Errorf("charReading(%c) = %q, go-pinyin %q", r, got, w)
+			}
+			bad++
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d readings differ", bad)
 	}
 }
