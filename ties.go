@@ -194,6 +194,9 @@ type ListStore interface {
 	InForce(ctx context.Context) ([]ListVersion, error)
 	// Entries yields the entries of the given version.
 	Entries(ctx context.Context, versionID int64) iter.Seq2[Entry, error]
+	// InForceEntries yields the entries of every version in force: what
+	// screening runs against.
+	InForceEntries(ctx context.Context) iter.Seq2[Entry, error]
 	// Lists returns the lists known to the store.
 	Lists(ctx context.Context) ([]List, error)
 	Close() error

@@ -1,0 +1,340 @@
+// Package ingest reads list and graph files from disk and stores them: it
+// opens each file (gunzipping when needed), detects its format, hashes its
+// content, streams it through the format's parser and hands the records to
+// the store as one new version. It is the one place where files meet the
+// pure parsers, shared by the CLI and the server.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"ties"
+	"ties/sources"
+	"ties/sources/csl"
+	"ties/sources/ftm"
+	"ties/sources/native"
+	"ties/sources/uscn"
+)
+
+// Options controls one load.
+type Options struct {
+	// Format names the parser; "" detects it from the file.
+	Format string
+	// Dataset names the versioned dataset the file replaces; "" takes the
+	// default for the format ("csl", "ofac-sdn", "un", ...).
+	Dataset string
+	// Merge makes the new version the previous version in force of the
+	// dataset with the file's entries added or replaced (by entity id),
+	// for partial files such as a handful of new Entity List rows.
+	Merge bool
+	// SkipUnchanged loads nothing when the content hash equals the version
+	// in force (used by sync).
+	SkipUnchanged bool
+	// Now stamps the version; nil uses time.Now.
+	Now func() time.Time
+}
+
+// Result says what one file (or file set) became.
+type Result struct {
+	Path    string
+	Format  string
+	Version *ties.ListVersion // list records stored as a new version
+	Graph   string            // graph source replaced, if any
+	Nodes   int
+	Ties    int
+	Skipped bool // unchanged content, nothing loaded
+}
+
+// Load stores each path. It stops at the first failure; versions stored by
+// earlier paths stay, and the failed path leaves its dataset as it was.
+func Load(ctx context.Context, st ties.Store, paths []string, opt Options) ([]Result, error) {
+	var results []Result
+	for _, p := range groupFileSets(paths) {
+		r, err := loadOne(ctx, st, p, opt)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+// listFormats parse one reader into list records.
+var listFormats = map[string]func(io.Reader, string) iter.Seq2[ties.Record, error]{
+	"csl":      csl.Parse,
+	"csl-json": csl.ParseJSON,
+	"ftm":      ftm.Parse,
+	"uscn":     uscn.ParseAuto,
+	"1260h":    withMapping("1260h"),
+	"1286":     withMapping("1286"),
+	"fcc":      withMapping("fcc"),
+}
+
+func withMapping(name string) func(io.Reader, string) iter.Seq2[ties.Record, error] {
+	return func(r io.Reader, file string) iter.Seq2[ties.Record, error] {
+		m, ok := uscn.MappingByName(name)
+		if !ok {
+			return func(yield func(ties.Record, error) bool) {
+				yield(ties.Record{}, &sources.Error{File: file, Err: fmt.Errorf("no column mapping named %q", name)})
+			}
+		}
+		return uscn.Parse(r, file, m)
+	}
+}
+
+// Formats lists the format names Load accepts.
+func Formats() []string {
+	fs := []string{"ties"}
+	for f := range listFormats {
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Result, error) {
+	format := opt.Format
+	if format == "" {
+		var err error
+		if format, err = detect(fs.primary); err != nil {
+			return Result{}, err
+		}
+	}
+	res := Result{Path: fs.primary, Format: format}
+	switch format {
+	case "ties":
+		return loadNative(ctx, st, fs.primary, opt, res)
+	}
+	parse, ok := listFormats[format]
+	if !ok {
+		return res, fmt.Errorf("%s: unknown format %q (known: %s)", fs.primary, format, strings.Join(Formats(), ", "))
+	}
+	hash, err := hashFile(fs.primary)
+	if err != nil {
+		return res, err
+	}
+	dataset := opt.Dataset
+	if dataset == "" {
+		dataset = defaultDataset(format, fs.primary)
+	}
+	if opt.SkipUnchanged && !opt.Merge {
+		if cur, ok := inForce(ctx, st, dataset); ok && cur.Hash == hash {
+			res.Skipped, res.Version = true, &cur
+			return res, nil
+		}
+	}
+	f, err := sources.Open(fs.primary)
+	if err != nil {
+		return res, err
+	}
+	defer f.Close()
+	records := requireRows(parse(f, fs.primary), fs.primary)
+	if opt.Merge {
+		records = mergeWith(ctx, st, dataset, records)
+	}
+	v, err := st.LoadVersion(ctx, ties.ListVersion{
+		Dataset:  dataset,
+		Format:   format,
+		Hash:     hash,
+		LoadedAt: now(opt),
+		Origin:   absPath(fs.primary),
+	}, records)
+	if err != nil {
+		return res, err
+	}
+	res.Version = &v
+	return res, nil
+}
+
+func loadNative(ctx context.Context, st ties.Store, path string, opt Options, res Result) (Result, error) {
+	f, err := sources.Open(path)
+	if err != nil {
+		return res, err
+	}
+	defer f.Close()
+	doc, err := native.Parse(f, path)
+	if err != nil {
+		return res, err
+	}
+	hash, err := hashFile(path)
+	if err != nil {
+		return res, err
+	}
+	source := "ties:" + filepath.Base(path)
+	if len(doc.Records) > 0 {
+		dataset := opt.Dataset
+		if dataset == "" {
+			dataset = source
+		}
+		v, err := st.LoadVersion(ctx, ties.ListVersion{
+			Dataset: dataset, Format: "ties", Hash: hash, LoadedAt: now(opt), Origin: absPath(path),
+		}, recordsOf(doc.Records))
+		if err != nil {
+			return res, err
+		}
+		res.Version = &v
+	}
+	if err := st.PutGraph(ctx, source, doc.Graph); err != nil {
+		return res, err
+	}
+	res.Graph, res.Nodes, res.Ties = source, len(doc.Graph.Entities), len(doc.Graph.Ties)
+	return res, nil
+}
+
+func recordsOf(rs []ties.Record) iter.Seq2[ties.Record, error] {
+	return func(yield func(ties.Record, error) bool) {
+		for _, r := range rs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// requireRows turns a file that yields no record into an error: an empty
+// list file is a broken download, not a list with nobody on it.
+func requireRows(records iter.Seq2[ties.Record, error], file string) iter.Seq2[ties.Record, error] {
+	return func(yield func(ties.Record, error) bool) {
+		n := 0
+		for r, err := range records {
+			if err == nil {
+				n++
+			}
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
+		if n == 0 {
+			yield(ties.Record{}, &sources.Error{File: file, Err: errors.New("no records: the file is empty or holds no list entries")})
+		}
+	}
+}
+
+// mergeWith yields the file's records, then every entry of the version in
+// force of dataset that the file did not replace.
+func mergeWith(ctx context.Context, st ties.Store, dataset string, records iter.Seq2[ties.Record, error]) iter.Seq2[ties.Record, error] {
+	return func(yield func(ties.Record, error) bool) {
+		seen := map[string]bool{}
+		for r, err := range records {
+			if err != nil {
+				yield(r, err)
+				return
+			}
+			seen[r.Entity.ID] = true
+			if !yield(r, nil) {
+				return
+			}
+		}
+		cur, ok := inForce(ctx, st, dataset)
+		if !ok {
+			return
+		}
+		for e, err := range st.Entries(ctx, cur.ID) {
+			if err != nil {
+				yield(ties.Record{}, err)
+				return
+			}
+			if seen[e.Entity.ID] {
+				continue
+			}
+			if !yield(e.Record, nil) {
+				return
+			}
+		}
+	}
+}
+
+func inForce(ctx context.Context, st ties.Store, dataset string) (ties.ListVersion, bool) {
+	vs, err := st.InForce(ctx)
+	if err != nil {
+		return ties.ListVersion{}, false
+	}
+	for _, v := range vs {
+		if v.Dataset == dataset {
+			return v, true
+		}
+	}
+	return ties.ListVersion{}, false
+}
+
+// hashFile is the sha256 of the file's content (after gunzip). Read
+// errors are left to the parser, which reports them with the line reached.
+func hashFile(path string) (string, error) {
+	f, err := sources.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	io.Copy(h, f) //nolint:errcheck // the parser reports read errors with their line
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func defaultDataset(format, path string) string {
+	base := strings.ToLower(filepath.Base(path))
+	switch format {
+	case "csl", "csl-json":
+		return "csl"
+	case "ofac":
+		if strings.HasPrefix(base, "cons") {
+			return "ofac-cons"
+		}
+		return "ofac-sdn"
+	case "uscn":
+		return strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	return format
+}
+
+func now(opt Options) time.Time {
+	if opt.Now != nil {
+		return opt.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// fileSet is one logical input: most formats are one file, the OFAC CSV
+// set is a primary file with its alias and address files beside it.
+type fileSet struct {
+	primary string
+}
+
+func groupFileSets(paths []string) []fileSet {
+	var out []fileSet
+	for _, p := range paths {
+		out = append(out, fileSet{primary: p})
+	}
+	return out
+}
+
+func detect(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
+		return "", &sources.Error{File: path, Err: errors.New("empty file")}
+	}
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".ties":
+		return "ties", nil
+	}
+	return "", fmt.Errorf("%s: cannot detect the format; give --format", path)
+}
