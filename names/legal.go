@@ -52,7 +52,10 @@ var ambiguousLegal = map[string]bool{
 // Han name, longest first so that 股份有限公司 wins over 有限公司.
 var hanLegalSuffixes = []string{"股份有限公司", "有限责任公司", "有限公司", "股份公司", "公司", "集团", "控股"}
 
-const maxLegalPhrase = 5
+const (
+	maxLegalPhrase = 5 // tokens in the longest legal phrase
+	maxLegalForms  = 4 // legal forms stripped per side of a name
+)
 
 // CanonicalLegalForm returns the canonical token for a normalized legal
 // form ("co ltd" -> "ltd", "оао" -> "jsc") and whether it is one.
@@ -86,7 +89,7 @@ func StripLegalForms(tokens []string) (core []string, forms []string) {
 func splitLegal(tokens []string, strict bool) (prefix, core, suffix []string) {
 	core = tokens
 	// Han suffixes glued to the last token.
-	for changed := true; changed && len(core) > 0; {
+	for changed, k := true, 0; changed && len(core) > 0 && k < maxLegalForms; k++ {
 		changed = false
 		last := core[len(core)-1]
 		for _, sfx := range hanLegalSuffixes {
@@ -101,8 +104,9 @@ func splitLegal(tokens []string, strict bool) (prefix, core, suffix []string) {
 			}
 		}
 	}
-	// Separate tokens at the end.
-	for len(core) > 1 {
+	// Separate tokens at the end. A real name has few legal forms; the
+	// bounds keep pathological input linear.
+	for k := 0; k < maxLegalForms && len(core) > 1; k++ {
 		n, canon := matchLegal(core, len(core), false)
 		if n == 0 || n == len(core) || strict && ambiguousLegal[strings.Join(core[len(core)-n:], " ")] {
 			break
@@ -111,7 +115,7 @@ func splitLegal(tokens []string, strict bool) (prefix, core, suffix []string) {
 		suffix = append([]string{canon}, suffix...)
 	}
 	// At the start.
-	for len(core) > 1 {
+	for k := 0; k < maxLegalForms && len(core) > 1; k++ {
 		n, canon := matchLegal(core, 0, true)
 		if n == 0 || n == len(core) || strict && ambiguousLegal[strings.Join(core[:n], " ")] {
 			break
@@ -120,7 +124,7 @@ func splitLegal(tokens []string, strict bool) (prefix, core, suffix []string) {
 		prefix = append(prefix, canon)
 	}
 	// Unambiguous forms inside ("Huawei Co Ltd Shenzhen Branch").
-	for i := 1; i < len(core)-1; i++ {
+	for i, k := 1, 0; i < len(core)-1 && k < maxLegalForms; i++ {
 		n, canon := matchLegal(core[i:], 0, true)
 		if n == 0 || ambiguousLegal[strings.Join(core[i:i+n], " ")] {
 			continue
@@ -129,6 +133,7 @@ func splitLegal(tokens []string, strict bool) (prefix, core, suffix []string) {
 		core = c
 		suffix = append(suffix, canon)
 		i--
+		k++
 	}
 	return prefix, core, suffix
 }
