@@ -73,12 +73,3 @@ func splitLine(line string) ([]string, error) {
 	}
 	return toks, nil
 }
-
-// quote renders s as a token that splitLine reads back as s.
-func quote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\"\\#\n") {
-		return s
-	}
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-	return `"` + r.Replace(s) + `"`
-}
