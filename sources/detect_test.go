@@ -265,3 +265,15 @@ func TestLineReader(t *testing.T) {
 		}
 	}
 }
+
+func FuzzDetect(f *testing.F) {
+	for _, s := range []string{"_id,source,name\n", "<CONSOLIDATED_LIST>", `{"id": "https://ror.org/x"}`, "ties 1\n", "\x1f\x8b\x08", `"a`, "<"} {
+		f.Add("f.csv", []byte(s))
+	}
+	f.Fuzz(func(t *testing.T, path string, head []byte) {
+		got, err := sources.Detect(path, head)
+		if (got == "") == (err == nil) {
+			t.Fatalf("Detect = %q, %v: want exactly one of format and error", got, err)
+		}
+	})
+}

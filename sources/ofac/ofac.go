@@ -241,6 +241,8 @@ func build(f []string, nonSDN bool, alts []ties.Name, addrs []ties.Address, more
 		SourceID: entNum,
 		Start:    info.listed,
 		Program:  strings.Join(programs, "; "),
+		// OFAC's sanctions search has a page per entry, SDN and non-SDN.
+		SourceURL: "https://sanctionssearch.ofac.treas.gov/Details.aspx?id=" + entNum,
 	}
 	return ties.Record{Entity: e, Designations: []ties.Designation{d}, Lists: []ties.List{list}}, "", nil
 }

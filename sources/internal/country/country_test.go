@@ -15,3 +15,14 @@ func TestCode(t *testing.T) {
 		}
 	}
 }
+
+func FuzzCode(f *testing.F) {
+	for _, s := range []string{"China", "Korea, North", "Côte d’Ivoire", "", "ZZ", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if c := Code(s); c != "" && (len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z') {
+			t.Fatalf("Code(%q) = %q", s, c)
+		}
+	})
+}
