@@ -67,6 +67,13 @@ func Parse(r io.Reader, file string) (ties.Graph, error) {
 	return g, err
 }
 
+// ParseSnapshot reads a snapshot part, skipping works without authorships
+// (it has Parse's signature, for format tables).
+func ParseSnapshot(r io.Reader, file string) (ties.Graph, error) {
+	g, _, err := ParseOptions(r, file, Options{SkipUnauthored: true})
+	return g, err
+}
+
 type builder struct {
 	file  string
 	g     ties.Graph

@@ -125,6 +125,9 @@ func TestSnapshotPart(t *testing.T) {
 	if st.Works != 27 || st.Skipped != 27 || len(g.Entities) != 0 {
 		t.Errorf("stats %+v with %d entities, want 27 works all skipped", st, len(g.Entities))
 	}
+	if g, err := ParseSnapshot(open(), "works_part_000"); err != nil || len(g.Entities) != 0 {
+		t.Errorf("ParseSnapshot: %d entities, error %v", len(g.Entities), err)
+	}
 }
 
 const twoWorks = `{"id":"https://openalex.org/W1","title":"Paper one","publication_date":"2023-04-02","authorships":[{"author":{"id":"https://openalex.org/A1","display_name":"Ann Lee"},"institutions":[{"id":"https://openalex.org/I1","display_name":"Microsoft Research Asia","ror":"https://ror.org/0300m5276","country_code":"CN"}]},{"author":{"id":"https://openalex.org/A2","display_name":"Bo Wang"},"institutions":[{"id":"https://openalex.org/I2","display_name":"Lab X","country_code":"CN"}]}]}
