@@ -15,14 +15,20 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
 	"ties"
 	"ties/sources"
+	"ties/sources/aspi"
 	"ties/sources/csl"
 	"ties/sources/ftm"
 	"ties/sources/native"
+	"ties/sources/ofac"
+	"ties/sources/openalex"
+	"ties/sources/ror"
+	"ties/sources/un"
 	"ties/sources/uscn"
 )
 
@@ -74,10 +80,21 @@ var listFormats = map[string]func(io.Reader, string) iter.Seq2[ties.Record, erro
 	"csl":      csl.Parse,
 	"csl-json": csl.ParseJSON,
 	"ftm":      ftm.Parse,
+	"un":       un.Parse,
 	"uscn":     uscn.ParseAuto,
-	"1260h":    withMapping("1260h"),
-	"1286":     withMapping("1286"),
-	"fcc":      withMapping("fcc"),
+}
+
+// graphFormats parse one reader into graph entities and ties.
+var graphFormats = map[string]func(io.Reader, string) (ties.Graph, error){
+	"ror":      ror.Parse,
+	"openalex": openalex.Parse,
+	"aspi":     aspi.Parse,
+}
+
+func init() {
+	for _, m := range uscn.Mappings() {
+		listFormats[m.Name] = withMapping(m.Name)
+	}
 }
 
 func withMapping(name string) func(io.Reader, string) iter.Seq2[ties.Record, error] {
@@ -94,10 +111,14 @@ func withMapping(name string) func(io.Reader, string) iter.Seq2[ties.Record, err
 
 // Formats lists the format names Load accepts.
 func Formats() []string {
-	fs := []string{"ties"}
+	fs := []string{"ties", "ofac"}
 	for f := range listFormats {
 		fs = append(fs, f)
 	}
+	for f := range graphFormats {
+		fs = append(fs, f)
+	}
+	sort.Strings(fs)
 	return fs
 }
 
@@ -113,12 +134,20 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 	switch format {
 	case "ties":
 		return loadNative(ctx, st, fs.primary, opt, res)
+	case "ofac":
+		fs = ofacSet(fs.primary)
+	}
+	if parse, ok := graphFormats[format]; ok {
+		return loadGraph(ctx, st, fs.primary, format, parse, res)
 	}
 	parse, ok := listFormats[format]
+	if format == "ofac" {
+		parse, ok = parseOFAC(fs), true
+	}
 	if !ok {
 		return res, fmt.Errorf("%s: unknown format %q (known: %s)", fs.primary, format, strings.Join(Formats(), ", "))
 	}
-	hash, err := hashFile(fs.primary)
+	hash, err := hashFiles(fs.all())
 	if err != nil {
 		return res, err
 	}
@@ -146,6 +175,7 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 		Format:   format,
 		Hash:     hash,
 		LoadedAt: now(opt),
+		DataDate: dataDate(fs.primary, format),
 		Origin:   absPath(fs.primary),
 	}, records)
 	if err != nil {
@@ -266,17 +296,92 @@ func inForce(ctx context.Context, st ties.Store, dataset string) (ties.ListVersi
 	return ties.ListVersion{}, false
 }
 
-// hashFile is the sha256 of the file's content (after gunzip). Read
-// errors are left to the parser, which reports them with the line reached.
-func hashFile(path string) (string, error) {
+func hashFile(path string) (string, error) { return hashFiles([]string{path}) }
+
+// hashFiles is the sha256 of the files' content (after gunzip), in order.
+// Read errors are left to the parser, which reports them with the line
+// reached.
+func hashFiles(paths []string) (string, error) {
+	h := sha256.New()
+	for _, p := range paths {
+		f, err := sources.Open(p)
+		if err != nil {
+			return "", err
+		}
+		io.Copy(h, f) //nolint:errcheck // the parser reports read errors with their line
+		f.Close()
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func loadGraph(ctx context.Context, st ties.Store, path, format string, parse func(io.Reader, string) (ties.Graph, error), res Result) (Result, error) {
 	f, err := sources.Open(path)
 	if err != nil {
-		return "", err
+		return res, err
 	}
 	defer f.Close()
-	h := sha256.New()
-	io.Copy(h, f) //nolint:errcheck // the parser reports read errors with their line
-	return hex.EncodeToString(h.Sum(nil)), nil
+	g, err := parse(f, path)
+	if err != nil {
+		return res, err
+	}
+	if len(g.Entities) == 0 {
+		return res, &sources.Error{File: path, Err: errors.New("no records: the file is empty or holds no entities")}
+	}
+	source := format
+	if format == "openalex" {
+		source = "openalex:" + filepath.Base(path)
+	}
+	if err := st.PutGraph(ctx, source, g); err != nil {
+		return res, err
+	}
+	res.Graph, res.Nodes, res.Ties = source, len(g.Entities), len(g.Ties)
+	return res, nil
+}
+
+// parseOFAC reads an OFAC CSV set; companion files that are missing are
+// left out (an SDN set without addresses still screens).
+func parseOFAC(fs fileSet) func(io.Reader, string) iter.Seq2[ties.Record, error] {
+	return func(primary io.Reader, name string) iter.Seq2[ties.Record, error] {
+		return func(yield func(ties.Record, error) bool) {
+			set := ofac.Files{Primary: primary, PrimaryName: name}
+			for _, c := range []struct {
+				path string
+				r    *io.Reader
+				name *string
+			}{{fs.alt, &set.Alt, &set.AltName}, {fs.addr, &set.Addr, &set.AddrName}, {fs.comments, &set.Comments, &set.CommentsName}} {
+				if c.path == "" {
+					continue
+				}
+				f, err := sources.Open(c.path)
+				if err != nil {
+					yield(ties.Record{}, err)
+					return
+				}
+				defer f.Close()
+				*c.r, *c.name = f, c.path
+			}
+			for r, err := range ofac.Parse(set) {
+				if !yield(r, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
+func dataDate(path, format string) ties.Date {
+	if format != "un" {
+		return ties.Date{}
+	}
+	f, err := sources.Open(path)
+	if err != nil {
+		return ties.Date{}
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	d, _ := un.DataDate(head[:n])
+	return d
 }
 
 func defaultDataset(format, path string) string {
@@ -310,17 +415,72 @@ func absPath(p string) string {
 }
 
 // fileSet is one logical input: most formats are one file, the OFAC CSV
-// set is a primary file with its alias and address files beside it.
+// set is a primary file with its alias, address and comments files beside
+// it.
 type fileSet struct {
-	primary string
+	primary, alt, addr, comments string
 }
 
-func groupFileSets(paths []string) []fileSet {
-	var out []fileSet
-	for _, p := range paths {
-		out = append(out, fileSet{primary: p})
+func (fs fileSet) all() []string {
+	out := []string{fs.primary}
+	for _, p := range []string{fs.alt, fs.addr, fs.comments} {
+		if p != "" {
+			out = append(out, p)
+		}
 	}
 	return out
+}
+
+// groupFileSets turns the paths given into inputs: a folder holding an
+// OFAC set becomes its primary file, and OFAC companion files named beside
+// their primary are read with it rather than on their own.
+func groupFileSets(paths []string) []fileSet {
+	var primaries []string
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			for _, name := range []string{"sdn.csv", "SDN.CSV", "cons_prim.csv", "CONS_PRIM.CSV"} {
+				if _, err := os.Stat(filepath.Join(p, name)); err == nil {
+					p = filepath.Join(p, name)
+					break
+				}
+			}
+		}
+		primaries = append(primaries, p)
+	}
+	companion := map[string]bool{}
+	for _, p := range primaries {
+		fs := ofacSet(p)
+		for _, c := range []string{fs.alt, fs.addr, fs.comments} {
+			if c != "" {
+				companion[filepath.Clean(c)] = true
+			}
+		}
+	}
+	var out []fileSet
+	for _, p := range primaries {
+		if !companion[filepath.Clean(p)] {
+			out = append(out, fileSet{primary: p})
+		}
+	}
+	return out
+}
+
+// ofacSet finds the companion files of an OFAC primary file that exist.
+func ofacSet(primary string) fileSet {
+	fs := fileSet{primary: primary}
+	base := strings.ToLower(filepath.Base(primary))
+	if base != "sdn.csv" && base != "cons_prim.csv" {
+		return fs
+	}
+	alt, addr, comments := ofac.Companions(primary)
+	exists := func(p string) string {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		return ""
+	}
+	fs.alt, fs.addr, fs.comments = exists(alt), exists(addr), exists(comments)
+	return fs
 }
 
 func detect(path string) (string, error) {
@@ -329,12 +489,14 @@ func detect(path string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
-		return "", &sources.Error{File: path, Err: errors.New("empty file")}
+	head := make([]byte, 64<<10)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", &sources.Error{File: path, Err: err}
 	}
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
-	case ".ties":
-		return "ties", nil
+	format, err := sources.Detect(path, head[:n])
+	if err != nil {
+		return "", fmt.Errorf("%w (give --format to say which)", err)
 	}
-	return "", fmt.Errorf("%s: cannot detect the format; give --format", path)
+	return format, nil
 }
