@@ -88,6 +88,9 @@ var listFormats = map[string]func(io.Reader, string) iter.Seq2[ties.Record, erro
 var graphFormats = map[string]func(io.Reader, string) (ties.Graph, error){
 	"ror":      ror.Parse,
 	"openalex": openalex.Parse,
+	// A snapshot part holds works without authors (grants, datasets): the
+	// snapshot format skips and counts them where the strict one fails.
+	"openalex-snapshot": openalex.ParseSnapshot,
 	"aspi":     aspi.Parse,
 }
 
@@ -322,13 +325,16 @@ func loadGraph(ctx context.Context, st ties.Store, path, format string, parse fu
 	defer f.Close()
 	g, err := parse(f, path)
 	if err != nil {
+		if format == "openalex" && strings.Contains(err.Error(), "no authorships") {
+			err = fmt.Errorf("%w (an OpenAlex snapshot part may hold works without authors: load it with --format openalex-snapshot to skip them)", err)
+		}
 		return res, err
 	}
 	if len(g.Entities) == 0 {
 		return res, &sources.Error{File: path, Err: errors.New("no records: the file is empty or holds no entities")}
 	}
 	source := format
-	if format == "openalex" {
+	if strings.HasPrefix(format, "openalex") {
 		source = "openalex:" + filepath.Base(path)
 	}
 	if err := st.PutGraph(ctx, source, g); err != nil {
