@@ -33,11 +33,16 @@ func (r *row) build() (ties.Record, string, error) {
 	e := ties.Entity{ID: "csl:" + r.id, Kind: entityKind(r.kind, list.ID), Remarks: r.remarks}
 
 	name, rest := cleanPrimary(r.name)
-	if rest != "" {
+	// The boilerplate cut from the name and the title (an SDN person's
+	// post) go in front of the remarks, so nothing the list says is lost.
+	for _, s := range []string{r.title, rest} {
+		if s == "" {
+			continue
+		}
 		if e.Remarks != "" {
-			e.Remarks = rest + "; " + e.Remarks
+			e.Remarks = s + "; " + e.Remarks
 		} else {
-			e.Remarks = rest
+			e.Remarks = s
 		}
 	}
 	if name != "" {

@@ -148,7 +148,7 @@ func TestParseFull2022(t *testing.T) {
 	if abbas.Entity.Kind != ties.KindPerson || abbas.Entity.PrimaryName() != "'ABBAS, Rim" ||
 		!slices.Contains(abbas.Entity.Countries, "SY") ||
 		!slices.Contains(abbas.Entity.Dates, ties.EntityDate{Type: "birth", Value: "1973-03-25"}) ||
-		abbas.Designations[0].Program != "SYRIA" {
+		abbas.Designations[0].Program != "SYRIA" || abbas.Entity.Remarks != "Scientific Studies and Research Center Employee" {
 		t.Errorf("csl:21944: %+v %+v", abbas.Entity, abbas.Designations)
 	}
 }
