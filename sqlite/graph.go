@@ -57,15 +57,13 @@ func putGraph(ctx context.Context, tx *sql.Tx, source string, g ties.Graph) erro
 		return err
 	}
 	defer insEntity.Close()
+	var blob []byte
 	for i := range g.Entities {
 		e := &g.Entities[i]
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		blob, err := json.Marshal(e)
-		if err != nil {
-			return fmt.Errorf("entity %s: %w", e.ID, err)
-		}
+		blob = encodeEntity(blob, e)
 		if _, err := insEntity.ExecContext(ctx, source, e.ID, i, blob); err != nil {
 			return fmt.Errorf("entity %s: %w", e.ID, err)
 		}
@@ -108,14 +106,14 @@ func (s *Store) GraphEntities(ctx context.Context) iter.Seq2[ties.Entity, error]
 			return
 		}
 		defer rows.Close()
-		var blob []byte
+		var blob sql.RawBytes
 		for rows.Next() {
 			if err := rows.Scan(&blob); err != nil {
 				yield(ties.Entity{}, err)
 				return
 			}
 			var e ties.Entity
-			if err := json.Unmarshal(blob, &e); err != nil {
+			if err := decodeEntity(blob, &e); err != nil {
 				yield(ties.Entity{}, fmt.Errorf("graph entity: %w", err))
 				return
 			}
@@ -141,7 +139,7 @@ func (s *Store) GraphEntity(ctx context.Context, id string) (ties.Entity, bool, 
 		return ties.Entity{}, false, err
 	}
 	var e ties.Entity
-	if err := json.Unmarshal(blob, &e); err != nil {
+	if err := decodeEntity(blob, &e); err != nil {
 		return ties.Entity{}, false, fmt.Errorf("graph entity %s: %w", id, err)
 	}
 	return e, true, nil

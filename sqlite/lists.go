@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -102,6 +101,7 @@ type entryWriter struct {
 	ensureList  *sql.Stmt
 	lists       map[ties.List]bool // lists already upserted in this load
 	listIDs     map[string]bool    // list ids known to exist
+	buf         []byte             // reused for each entity blob
 }
 
 func newEntryWriter(ctx context.Context, tx *sql.Tx, versionID int64) (*entryWriter, error) {
@@ -150,11 +150,8 @@ func (w *entryWriter) write(ctx context.Context, seq int, rec *ties.Record) erro
 		w.lists[l] = true
 		w.listIDs[l.ID] = true
 	}
-	entity, err := json.Marshal(&rec.Entity)
-	if err != nil {
-		return err
-	}
-	if _, err := w.entry.ExecContext(ctx, w.versionID, seq, rec.Entity.ID, entity); err != nil {
+	w.buf = encodeEntity(w.buf, &rec.Entity)
+	if _, err := w.entry.ExecContext(ctx, w.versionID, seq, rec.Entity.ID, w.buf); err != nil {
 		return err
 	}
 	for i := range rec.Designations {
@@ -310,7 +307,7 @@ func (s *Store) streamEntries(ctx context.Context, yield func(ties.Entry, error)
 		curSeq  int64 = -1
 		curVer  int64 = -1
 		have    bool
-		entity  []byte
+		entity  sql.RawBytes
 		idx     sql.NullInt64
 		d       ties.Designation
 		start   string
@@ -330,7 +327,7 @@ func (s *Store) streamEntries(ctx context.Context, yield func(ties.Entry, error)
 				return
 			}
 			cur = ties.Entry{VersionID: verID, Dataset: dataset}
-			if err := json.Unmarshal(entity, &cur.Entity); err != nil {
+			if err := decodeEntity(entity, &cur.Entity); err != nil {
 				yield(ties.Entry{}, fmt.Errorf("version %d entry %d: %w", verID, seq, err))
 				return
 			}

@@ -29,7 +29,7 @@ CREATE TABLE lists (
 	authority TEXT NOT NULL
 );
 
--- One row per record, in load order; the entity is JSON (ties.Entity).
+-- One row per record, in load order; the entity is a binary blob (codec.go).
 CREATE TABLE entries (
 	version_id INTEGER NOT NULL REFERENCES versions (id) ON DELETE CASCADE,
 	seq        INTEGER NOT NULL,
@@ -70,7 +70,7 @@ CREATE TABLE graph_entities (
 	source TEXT NOT NULL REFERENCES graph_sources (source) ON DELETE CASCADE,
 	id     TEXT NOT NULL,
 	seq    INTEGER NOT NULL, -- order within the source
-	entity BLOB NOT NULL,    -- JSON (ties.Entity)
+	entity BLOB NOT NULL,    -- binary (codec.go)
 	PRIMARY KEY (source, id)
 ) WITHOUT ROWID;
 CREATE INDEX graph_entities_id ON graph_entities (id);
