@@ -231,10 +231,8 @@ func (g *Graph) kindCode(k ties.TieKind) uint8 {
 
 // tieStartedBy reports whether tie e may have begun by day d (zero d: any).
 func (g *Graph) tieStartedBy(e uint32, d ties.Date) bool {
-	if d.IsZero() || g.eStart[e] == 0 {
-		return true
-	}
-	return firstDay(g.eStart[e]) <= dateKey(d.Last())
+	lim := startLimit(d)
+	return lim == 0 || firstDay(g.eStart[e]) <= lim
 }
 
 // tieActiveOn reports whether tie e may have been active on day d.
@@ -245,7 +243,7 @@ func (g *Graph) tieActiveOn(e uint32, d ties.Date) bool {
 	if d.IsZero() || g.eEnd[e] == 0 {
 		return true
 	}
-	return lastDay(g.eEnd[e]) >= dateKey(d.First())
+	return lastDay(g.eEnd[e]) >= dayKey(d.First())
 }
 
 func laterOf(a, b ties.Date) ties.Date {

@@ -3,7 +3,6 @@ package exposure
 import (
 	"cmp"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strings"
 
@@ -132,9 +131,12 @@ const (
 	defaultDepth    = 4
 	maxDepth        = 16
 	defaultMaxPaths = 20
-	// pathWorkLimit bounds the ties examined while enumerating the paths
-	// to one designated entity, so a hub cannot stall a query.
-	pathWorkLimit = 200_000
+	// Looking for paths longer than the shortest examines at most
+	// pathWorkLimit ties per designated entity and queryWorkLimit per
+	// query (nearest entities first), so hubs cannot stall a query; the
+	// shortest paths are always found.
+	pathWorkLimit  = 10_000
+	queryWorkLimit = 200_000
 )
 
 // Exposure lists the paths from q.Org — and, through the hops to them,
@@ -223,12 +225,14 @@ func (g *Graph) findings(org uint32, ds []designation, asOf ties.Date, depth, ma
 		}
 		byNode[d.node] = append(byNode[d.node], i)
 	}
-	dn := g.distances(targets, depth)
+	ix := g.targetIndex(targets, depth)
+	dn := ix.dn
 	s := g.getScratch()
 	defer g.putScratch(s)
-	reached := g.search(s, org, dn, depth, asOf)
+	lim := startLimit(asOf)
+	reached := g.search(s, org, ix, depth, lim, min(maxPaths, 255))
 	for _, t := range reached {
-		paths, truncated := g.paths(s, org, t, dn, depth, asOf, maxPaths)
+		paths, truncated := g.paths(s, org, t, dn, depth, lim, maxPaths)
 		if len(paths) == 0 {
 			continue
 		}
@@ -302,7 +306,7 @@ var statusWeight = map[ties.RuleStatus]float64{
 // length, and above all whether a tie on it ran after the designation.
 func (g *Graph) scorePath(p path, d *designation, asOf ties.Date) scoredPath {
 	sp := scoredPath{hops: len(p.ties)}
-	listed := dateKey(d.listedOn)
+	listedFirst, listedLast := dayKey(d.listedOn.First()), dayKey(d.listedOn.Last())
 	strength := float32(1)
 	sp.steps = make([]Step, 0, len(p.nodes))
 	sp.steps = append(sp.steps, g.step(p.nodes[0]))
@@ -320,7 +324,7 @@ func (g *Graph) scorePath(p path, d *designation, asOf ties.Date) scoredPath {
 		if st.Evidence == nil {
 			st.Evidence = []ties.Evidence{}
 		}
-		after, maybe := g.afterDesignation(e, listed)
+		after, maybe := g.afterDesignation(e, listedFirst, listedLast)
 		st.AfterDesignation = after
 		sp.after = sp.after || after
 		sp.maybe = sp.maybe || maybe
@@ -358,22 +362,21 @@ func severityOf(sp scoredPath) string {
 // day listed (it began on or after that day, or is known to have still run
 // later), or possibly did (its dates are too coarse, or it has no end).
 // An undated tie says nothing either way.
-func (g *Graph) afterDesignation(e uint32, listed uint32) (certain, possible bool) {
-	if listed == 0 {
+func (g *Graph) afterDesignation(e uint32, listedFirst, listedLast uint32) (certain, possible bool) {
+	if listedFirst == 0 {
 		return false, false
 	}
 	start, end := g.eStart[e], g.eEnd[e]
 	if start == 0 && end == 0 {
 		return false, false
 	}
-	listedLast := lastDay(listed)
 	if start != 0 && firstDay(start) >= listedLast {
 		return true, false
 	}
 	if end != 0 && firstDay(end) > listedLast {
 		return true, false
 	}
-	if end == 0 || lastDay(end) >= firstDay(listed) {
+	if end == 0 || lastDay(end) >= listedFirst {
 		return false, true
 	}
 	return false, false
@@ -383,21 +386,28 @@ func (g *Graph) step(n uint32) Step {
 	return Step{EntityID: g.ids[n], Name: g.name(n), Kind: g.kindOf(n), Evidence: []ties.Evidence{}}
 }
 
-// walkable reports whether tie e may be walked on a query dated asOf.
-func (g *Graph) walkable(e uint32, asOf ties.Date) bool {
-	return g.kindStrength[g.eKind[e]] > 0 && g.tieStartedBy(e, asOf)
+// walkable reports whether tie e may be walked by a query whose
+// startLimit is lim.
+func (g *Graph) walkable(e uint32, lim uint32) bool {
+	return g.kindStrength[g.eKind[e]] > 0 && (lim == 0 || g.eStart[e]>>2 <= lim)
 }
 
 const unreached = 255
 
 // search runs a breadth-first search from org, entering a node only when
 // a designated node may still be reached from it within the depth left
-// (dn is a lower bound on the hops to the nearest designated node). It
-// leaves each entered node's distance from org in s.dist and returns the
-// designated nodes reached, nearest first.
-func (g *Graph) search(s *scratch, org uint32, dn []uint8, depth int, asOf ties.Date) []uint32 {
+// (dn is a lower bound on the hops to the nearest designated node).
+// Designated nodes are entered but not expanded. It leaves each entered
+// node's distance from org in s.dist, up to maxParents ties by which it
+// was entered from the layer before, and returns the designated nodes
+// reached, nearest first.
+func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim uint32, maxParents int) []uint32 {
+	dn := ix.dn
 	var reached []uint32
-	s.set(org, 0)
+	if int(dn[org]) > depth {
+		return nil
+	}
+	s.enter(org, 0)
 	if dn[org] == 0 {
 		reached = append(reached, org)
 	}
@@ -405,26 +415,37 @@ func (g *Graph) search(s *scratch, org uint32, dn []uint8, depth int, asOf ties.
 	for d := 0; d < depth && len(frontier) > 0; d++ {
 		var next []uint32
 		left := uint8(depth - d - 1)
-		visit := func(v uint32) {
-			if s.dist[v] != unreached || dn[v] > left {
+		layer := uint8(d + 1)
+		visit := func(e, v uint32) {
+			switch s.dist[v] {
+			case unreached:
+				if dn[v] > left {
+					return
+				}
+				s.enter(v, layer)
+				if dn[v] == 0 {
+					reached = append(reached, v)
+				} else {
+					next = append(next, v)
+				}
+			case layer:
+			default:
 				return
 			}
-			s.set(v, uint8(d+1))
-			if dn[v] == 0 {
-				reached = append(reached, v)
-			} else {
-				next = append(next, v)
+			if int(s.parCount[v]) < maxParents {
+				s.addParent(v, e)
 			}
 		}
 		for _, u := range frontier {
-			for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
-				if g.walkable(e, asOf) {
-					visit(g.eTo[e])
+			// The index lists u's ties nearest-to-a-target first, so the
+			// scan stops at the first neighbour too far from every target.
+			for _, e := range ix.adj[ix.adjOff[u]:ix.adjOff[u+1]] {
+				v := g.eFrom[e] ^ g.eTo[e] ^ u
+				if dn[v] > left {
+					break
 				}
-			}
-			for _, e := range g.inTie[g.inOff[u]:g.inOff[u+1]] {
-				if g.walkable(e, asOf) {
-					visit(g.eFrom[e])
+				if g.walkable(e, lim) {
+					visit(e, v)
 				}
 			}
 		}
@@ -433,33 +454,61 @@ func (g *Graph) search(s *scratch, org uint32, dn []uint8, depth int, asOf ties.
 	return reached
 }
 
-// paths enumerates simple paths from org to t, shortest first (by
-// iterative deepening, walking back from t and using the distances from
-// org as an exact bound), until maxPaths are found or the work limit hits.
-// No path passes through another designated node.
-func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, asOf ties.Date, maxPaths int) ([]path, bool) {
+// paths returns up to maxPaths simple paths from org to t, shortest first:
+// those of the shortest length come from the parents search recorded;
+// longer ones from a depth-first walk back from t that uses the distances
+// from org as an exact bound, within a work budget. No path passes through
+// another designated node. truncated says the budget ran out.
+func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, lim uint32, maxPaths int) (out []path, truncated bool) {
 	if t == org {
 		return []path{{nodes: []uint32{org}}}, false
 	}
-	var out []path
-	work := 0
 	nodes := make([]uint32, 0, depth+1)
 	tieStack := make([]uint32, 0, depth)
+	record := func() {
+		p := path{nodes: make([]uint32, len(nodes)), ties: make([]uint32, len(tieStack))}
+		for i := range nodes {
+			p.nodes[i] = nodes[len(nodes)-1-i]
+		}
+		for i := range tieStack {
+			p.ties[i] = tieStack[len(tieStack)-1-i]
+		}
+		out = append(out, p)
+	}
+	// Shortest paths: every recorded parent is one layer nearer org.
+	var back func(v uint32) bool
+	back = func(v uint32) bool {
+		if v == org {
+			record()
+			return len(out) < maxPaths
+		}
+		for i := s.parHead[v]; i >= 0; i = s.parNext[i] {
+			e := s.parEdge[i]
+			u := g.eFrom[e]
+			if u == v {
+				u = g.eTo[e]
+			}
+			nodes = append(nodes, u)
+			tieStack = append(tieStack, e)
+			ok := back(u)
+			nodes = nodes[:len(nodes)-1]
+			tieStack = tieStack[:len(tieStack)-1]
+			if !ok {
+				return false
+			}
+		}
+		return true
+	}
+	nodes = append(nodes, t)
+	back(t)
+
+	// Longer paths, by iterative deepening.
 	var walk func(u uint32, length int) bool
-	onPath := func(v uint32) bool { return slices.Contains(nodes, v) }
-	// walk extends the backward path ending at u; false stops everything.
 	walk = func(u uint32, length int) bool {
 		steps := len(tieStack)
 		if u == org {
 			if steps == length {
-				p := path{nodes: make([]uint32, len(nodes)), ties: make([]uint32, len(tieStack))}
-				for i := range nodes {
-					p.nodes[i] = nodes[len(nodes)-1-i]
-				}
-				for i := range tieStack {
-					p.ties[i] = tieStack[len(tieStack)-1-i]
-				}
-				out = append(out, p)
+				record()
 			}
 			return len(out) < maxPaths
 		}
@@ -467,15 +516,13 @@ func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, asOf tie
 			return true // another designated node: paths end there
 		}
 		left := length - steps - 1
-		if left < 0 {
-			return true
-		}
 		try := func(e, v uint32) bool {
-			work++
-			if work > pathWorkLimit {
+			s.work++
+			if s.work > s.workLimit {
+				truncated = true
 				return false
 			}
-			if s.dist[v] == unreached || int(s.dist[v]) > left || !g.walkable(e, asOf) || onPath(v) {
+			if s.dist[v] == unreached || int(s.dist[v]) > left || !g.walkable(e, lim) || slices.Contains(nodes, v) {
 				return true
 			}
 			nodes = append(nodes, v)
@@ -497,32 +544,49 @@ func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, asOf tie
 		}
 		return true
 	}
-	for length := int(s.dist[t]); length <= depth && len(out) < maxPaths; length++ {
+	s.workLimit = min(s.work+pathWorkLimit, queryWorkLimit)
+	for length := int(s.dist[t]) + 1; length <= depth && len(out) < maxPaths && !truncated; length++ {
 		nodes = append(nodes[:0], t)
 		tieStack = tieStack[:0]
-		if !walk(t, length) && work > pathWorkLimit {
-			return out, true
-		}
+		walk(t, length)
 	}
-	return out, false
+	return out, truncated
 }
 
-// scratch is per-query working memory, reused through a pool.
+// scratch is per-query working memory, reused through a pool. Arrays of
+// one entry per node are reset through touched, not cleared whole.
 type scratch struct {
-	dist    []uint8
-	touched []uint32
+	dist     []uint8
+	parHead  []int32
+	parCount []uint8
+	touched  []uint32
+	parEdge  []uint32
+	parNext  []int32
+	work     int
+	// workLimit is where the current target's longer-path walk stops.
+	workLimit int
 }
 
-func (s *scratch) set(n uint32, d uint8) {
+func (s *scratch) enter(n uint32, d uint8) {
 	s.dist[n] = d
+	s.parHead[n] = -1
+	s.parCount[n] = 0
 	s.touched = append(s.touched, n)
+}
+
+func (s *scratch) addParent(v, e uint32) {
+	s.parEdge = append(s.parEdge, e)
+	s.parNext = append(s.parNext, s.parHead[v])
+	s.parHead[v] = int32(len(s.parEdge) - 1)
+	s.parCount[v]++
 }
 
 func (g *Graph) getScratch() *scratch {
 	if s, ok := g.scratch.Get().(*scratch); ok {
 		return s
 	}
-	s := &scratch{dist: make([]uint8, len(g.ids))}
+	n := len(g.ids)
+	s := &scratch{dist: make([]uint8, n), parHead: make([]int32, n), parCount: make([]uint8, n)}
 	for i := range s.dist {
 		s.dist[i] = unreached
 	}
@@ -534,77 +598,8 @@ func (g *Graph) putScratch(s *scratch) {
 		s.dist[n] = unreached
 	}
 	s.touched = s.touched[:0]
+	s.parEdge = s.parEdge[:0]
+	s.parNext = s.parNext[:0]
+	s.work = 0
 	g.scratch.Put(s)
-}
-
-type distEntry struct {
-	key uint64
-	dn  []uint8
-}
-
-const distCacheSize = 4
-
-// distances returns, for every node, a lower bound on the hops to the
-// nearest target (exact when dates are ignored), capped at depth+1. It is
-// a multi-source breadth-first search over every walkable tie, cached per
-// target set, so that many queries against the same lists pay for it once.
-func (g *Graph) distances(targets []uint32, depth int) []uint8 {
-	sorted := slices.Clone(targets)
-	slices.Sort(sorted)
-	h := fnv.New64a()
-	var buf [4]byte
-	for _, n := range sorted {
-		buf[0], buf[1], buf[2], buf[3] = byte(n), byte(n>>8), byte(n>>16), byte(n>>24)
-		h.Write(buf[:])
-	}
-	buf[0] = byte(depth)
-	h.Write(buf[:1])
-	key := h.Sum64()
-	g.mu.Lock()
-	for i, c := range g.distCache {
-		if c.key == key {
-			// Move to front.
-			copy(g.distCache[1:i+1], g.distCache[:i])
-			g.distCache[0] = c
-			g.mu.Unlock()
-			return c.dn
-		}
-	}
-	g.mu.Unlock()
-
-	far := uint8(depth + 1)
-	dn := make([]uint8, len(g.ids))
-	for i := range dn {
-		dn[i] = far
-	}
-	frontier := make([]uint32, 0, len(sorted))
-	for _, n := range sorted {
-		dn[n] = 0
-		frontier = append(frontier, n)
-	}
-	for d := uint8(1); d <= uint8(depth) && len(frontier) > 0; d++ {
-		var next []uint32
-		for _, u := range frontier {
-			for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
-				if v := g.eTo[e]; dn[v] == far && g.kindStrength[g.eKind[e]] > 0 {
-					dn[v] = d
-					next = append(next, v)
-				}
-			}
-			for _, e := range g.inTie[g.inOff[u]:g.inOff[u+1]] {
-				if v := g.eFrom[e]; dn[v] == far && g.kindStrength[g.eKind[e]] > 0 {
-					dn[v] = d
-					next = append(next, v)
-				}
-			}
-		}
-		frontier = next
-	}
-	g.mu.Lock()
-	g.distCache = append([]distEntry{{key, dn}}, g.distCache...)
-	if len(g.distCache) > distCacheSize {
-		g.distCache = g.distCache[:distCacheSize]
-	}
-	g.mu.Unlock()
-	return dn
 }

@@ -6,7 +6,6 @@
 package exposure
 
 import (
-	"cmp"
 	"slices"
 	"sync"
 
@@ -29,7 +28,7 @@ type Graph struct {
 	// Ties, sorted by from node.
 	eFrom, eTo     []uint32
 	eKind          []uint8
-	eStart, eEnd   []uint32 // dateKey: yyyymmdd with 00 for unknown month/day
+	eStart, eEnd   []uint32 // dateKey
 	eShare         []float32
 	eExtra         []uint32 // 0: none, else 1 + index into extras
 	extras         []tieExtra
@@ -44,7 +43,7 @@ type Graph struct {
 	identIndex map[string]uint32
 
 	mu        sync.Mutex
-	distCache []distEntry // most recent first
+	distCache []*targetIndex // most recent first
 	scratch   sync.Pool
 }
 
@@ -81,9 +80,32 @@ const unknownKindStrength = 0.5
 
 // NewGraph indexes entities and ties. A tie endpoint that names no entity
 // becomes a bare node (its name is its id). When an id occurs twice in
-// entities the first one wins. The entities slice is kept, not copied; ties
-// may be dropped by the caller afterwards.
+// entities the first one wins. The entities slice is kept, not copied; the
+// ties are copied into compact arrays, so the caller may drop them.
 func NewGraph(entities []ties.Entity, tieList []ties.Tie) *Graph {
+	b := NewBuilder(entities)
+	b.Grow(len(tieList))
+	for i := range tieList {
+		b.Add(&tieList[i])
+	}
+	return b.Build()
+}
+
+// Builder builds a Graph from ties added one at a time, so a large graph
+// never needs its ties as []ties.Tie (192 bytes each) in memory.
+type Builder struct {
+	g        *Graph
+	kindCode map[ties.TieKind]uint8
+	from, to []uint32
+	kind     []uint8
+	start    []uint32
+	end      []uint32
+	share    []float32
+	extra    []uint32
+}
+
+// NewBuilder starts a graph of the given entities (kept, not copied).
+func NewBuilder(entities []ties.Entity) *Builder {
 	g := &Graph{
 		index:    make(map[string]uint32, len(entities)),
 		entities: entities,
@@ -99,73 +121,110 @@ func NewGraph(entities []ties.Entity, tieList []ties.Tie) *Graph {
 		g.ids = append(g.ids, id)
 		g.entPos = append(g.entPos, int32(i))
 	}
-	node := func(id string) uint32 {
-		if n, ok := g.index[id]; ok {
-			return n
-		}
-		n := uint32(len(g.ids))
-		g.index[id] = n
-		g.ids = append(g.ids, id)
-		g.entPos = append(g.entPos, -1)
+	b := &Builder{g: g, kindCode: map[ties.TieKind]uint8{}}
+	for _, k := range ties.TieKinds {
+		g.addKind(b.kindCode, k)
+	}
+	return b
+}
+
+// Grow makes room for n more ties.
+func (b *Builder) Grow(n int) {
+	b.from = slices.Grow(b.from, n)
+	b.to = slices.Grow(b.to, n)
+	b.kind = slices.Grow(b.kind, n)
+	b.start = slices.Grow(b.start, n)
+	b.end = slices.Grow(b.end, n)
+	b.share = slices.Grow(b.share, n)
+	b.extra = slices.Grow(b.extra, n)
+}
+
+func (b *Builder) node(id string) uint32 {
+	g := b.g
+	if n, ok := g.index[id]; ok {
 		return n
 	}
-	kindCode := map[ties.TieKind]uint8{}
-	for _, k := range ties.TieKinds {
-		g.addKind(kindCode, k)
-	}
+	n := uint32(len(g.ids))
+	g.index[id] = n
+	g.ids = append(g.ids, id)
+	g.entPos = append(g.entPos, -1)
+	return n
+}
 
-	m := len(tieList)
-	order := make([]uint32, m)
-	from := make([]uint32, m)
-	for i := range tieList {
-		order[i] = uint32(i)
-		from[i] = node(tieList[i].From)
+// Add adds one tie.
+func (b *Builder) Add(t *ties.Tie) {
+	g := b.g
+	b.from = append(b.from, b.node(t.From))
+	b.to = append(b.to, b.node(t.To))
+	b.kind = append(b.kind, g.addKind(b.kindCode, t.Kind))
+	b.start = append(b.start, dateKey(t.Start))
+	b.end = append(b.end, dateKey(t.End))
+	b.share = append(b.share, float32(t.Share))
+	var x uint32
+	if t.ID != "" || t.Role != "" || t.Via != "" || t.Source != "" || len(t.Evidence) > 0 {
+		g.extras = append(g.extras, tieExtra{t.ID, t.Role, t.Via, t.Source, t.Evidence})
+		x = uint32(len(g.extras))
 	}
-	slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(from[a], from[b]) })
+	b.extra = append(b.extra, x)
+}
 
-	g.eFrom = make([]uint32, m)
-	g.eTo = make([]uint32, m)
-	g.eKind = make([]uint8, m)
-	g.eStart = make([]uint32, m)
-	g.eEnd = make([]uint32, m)
-	g.eShare = make([]float32, m)
-	g.eExtra = make([]uint32, m)
-	for e, src := range order {
-		t := &tieList[src]
-		g.eFrom[e] = from[src]
-		g.eTo[e] = node(t.To)
-		g.eKind[e] = g.addKind(kindCode, t.Kind)
-		g.eStart[e] = dateKey(t.Start)
-		g.eEnd[e] = dateKey(t.End)
-		g.eShare[e] = float32(t.Share)
-		if t.ID != "" || t.Role != "" || t.Via != "" || t.Source != "" || len(t.Evidence) > 0 {
-			g.extras = append(g.extras, tieExtra{t.ID, t.Role, t.Via, t.Source, t.Evidence})
-			g.eExtra[e] = uint32(len(g.extras))
-		}
-	}
-	from = nil
-
-	n := len(g.ids)
+// Build sorts the ties into the adjacency index. The Builder must not be
+// used afterwards.
+func (b *Builder) Build() *Graph {
+	g := b.g
+	n, m := len(g.ids), len(b.from)
 	g.outOff = make([]uint32, n+1)
 	g.inOff = make([]uint32, n+1)
 	for e := 0; e < m; e++ {
-		g.outOff[g.eFrom[e]+1]++
-		g.inOff[g.eTo[e]+1]++
+		g.outOff[b.from[e]+1]++
+		g.inOff[b.to[e]+1]++
 	}
 	for i := 0; i < n; i++ {
 		g.outOff[i+1] += g.outOff[i]
 		g.inOff[i+1] += g.inOff[i]
 	}
-	// Reuse order as the in-index: a counting sort by target node.
-	g.inTie = order
+	// Counting sort by source node; ties from one node keep their order.
+	pos := make([]uint32, m)
 	fill := make([]uint32, n)
+	copy(fill, g.outOff[:n])
+	for e := 0; e < m; e++ {
+		f := b.from[e]
+		pos[e] = fill[f]
+		fill[f]++
+	}
+	g.eFrom = permute(b.from, pos)
+	b.from = nil
+	g.eTo = permute(b.to, pos)
+	b.to = nil
+	g.eKind = permute(b.kind, pos)
+	b.kind = nil
+	g.eStart = permute(b.start, pos)
+	b.start = nil
+	g.eEnd = permute(b.end, pos)
+	b.end = nil
+	g.eShare = permute(b.share, pos)
+	b.share = nil
+	g.eExtra = permute(b.extra, pos)
+	b.extra = nil
+	// The in-index: tie numbers by target node, reusing pos.
+	g.inTie = pos
 	copy(fill, g.inOff[:n])
 	for e := 0; e < m; e++ {
 		to := g.eTo[e]
 		g.inTie[fill[to]] = uint32(e)
 		fill[to]++
 	}
+	b.g = nil
 	return g
+}
+
+// permute returns a copy of s with s[i] at index pos[i].
+func permute[T any](s []T, pos []uint32) []T {
+	out := make([]T, len(s))
+	for i, v := range s {
+		out[pos[i]] = v
+	}
+	return out
 }
 
 func (g *Graph) addKind(codes map[ties.TieKind]uint8, k ties.TieKind) uint8 {
@@ -266,43 +325,56 @@ func (g *Graph) lookup(ref string) (uint32, bool) {
 	return n, ok
 }
 
-// Date keys pack a ties.Date as yyyymmdd, keeping 00 for an unknown month
-// or day so the precision survives; 0 is the unknown date.
+// Date keys pack a ties.Date as (first day as yyyymmdd) << 2 | precision,
+// so the first day is one shift away (ties are filtered by their start on
+// every step of a search) and the precision survives; 0 is unknown.
 func dateKey(d ties.Date) uint32 {
 	if d.IsZero() || d.Year < 0 || d.Year > 9999 {
+		return 0
+	}
+	return dayKey(d.First())<<2 | uint32(d.Precision())
+}
+
+func keyDate(k uint32) ties.Date {
+	if k == 0 {
+		return ties.Date{}
+	}
+	fd := k >> 2
+	d := ties.Date{Year: int(fd / 10000), Month: int(fd / 100 % 100), Day: int(fd % 100)}
+	switch ties.Precision(k & 3) {
+	case ties.PrecisionYear:
+		d.Month, d.Day = 0, 0
+	case ties.PrecisionMonth:
+		d.Day = 0
+	}
+	return d
+}
+
+// dayKey is yyyymmdd of a day-precision date (0 for the zero date).
+func dayKey(d ties.Date) uint32 {
+	if d.IsZero() {
 		return 0
 	}
 	return uint32(d.Year*10000 + d.Month*100 + d.Day)
 }
 
-func keyDate(k uint32) ties.Date {
-	return ties.Date{Year: int(k / 10000), Month: int(k / 100 % 100), Day: int(k % 100)}
-}
+// firstDay is the yyyymmdd of the earliest day a date key may stand for.
+func firstDay(k uint32) uint32 { return k >> 2 }
 
-// firstDay is the key of the earliest day a date key may stand for.
-func firstDay(k uint32) uint32 {
-	if k == 0 {
-		return 0
-	}
-	if k%10000 == 0 {
-		return k + 101
-	}
-	if k%100 == 0 {
-		return k + 1
-	}
-	return k
-}
-
-// lastDay is the key of the latest day a date key may stand for.
+// lastDay is the yyyymmdd of the latest day a date key may stand for.
 func lastDay(k uint32) uint32 {
-	if k == 0 {
-		return 0
+	if k == 0 || ties.Precision(k&3) == ties.PrecisionDay {
+		return k >> 2
 	}
-	if k%10000 == 0 {
-		return k + 1231
-	}
-	if k%100 == 0 {
-		return dateKey(keyDate(k).Last())
-	}
-	return k
+	return dayKey(keyDate(k).Last())
+}
+
+// startLimit is what walkable compares tie starts with: the last day of
+// asOf, or 0 for no limit.
+func startLimit(asOf ties.Date) uint32 { return dayKey(asOf.Last()) }
+
+// tieBytes is the memory the tie arrays and adjacency index take.
+func (g *Graph) tieBytes() int {
+	m := len(g.eFrom)
+	return m*(4+4+1+4+4+4+4+4) + (len(g.outOff)+len(g.inOff))*4
 }

@@ -1,0 +1,138 @@
+package exposure
+
+import (
+	"hash/fnv"
+	"slices"
+)
+
+// targetIndex is what the search needs to know about one set of
+// designated nodes: a lower bound on every node's hops to the nearest of
+// them, and each node's walkable ties ordered by that distance of the
+// neighbour they lead to (nearest first), keeping only ties that can lie
+// on a path of at most depth hops. Building it costs a pass over the
+// graph; it is cached per target set, so queries against the same lists
+// share it.
+type targetIndex struct {
+	key    uint64
+	dn     []uint8  // hops to the nearest target, ignoring dates; depth+1: farther
+	adjOff []uint32 // node u's ties are adj[adjOff[u]:adjOff[u+1]]
+	adj    []uint32 // tie numbers; the neighbour is eFrom^eTo^u
+}
+
+const targetIndexCacheSize = 2
+
+func targetKey(targets []uint32, depth int) uint64 {
+	sorted := slices.Clone(targets)
+	slices.Sort(sorted)
+	h := fnv.New64a()
+	var buf [4]byte
+	for _, n := range sorted {
+		buf[0], buf[1], buf[2], buf[3] = byte(n), byte(n>>8), byte(n>>16), byte(n>>24)
+		h.Write(buf[:])
+	}
+	buf[0] = byte(depth)
+	h.Write(buf[:1])
+	return h.Sum64()
+}
+
+func (g *Graph) targetIndex(targets []uint32, depth int) *targetIndex {
+	key := targetKey(targets, depth)
+	g.mu.Lock()
+	for i, c := range g.distCache {
+		if c.key == key {
+			copy(g.distCache[1:i+1], g.distCache[:i])
+			g.distCache[0] = c
+			g.mu.Unlock()
+			return c
+		}
+	}
+	g.mu.Unlock()
+	ix := g.buildTargetIndex(targets, depth)
+	ix.key = key
+	g.mu.Lock()
+	g.distCache = append([]*targetIndex{ix}, g.distCache...)
+	if len(g.distCache) > targetIndexCacheSize {
+		g.distCache = g.distCache[:targetIndexCacheSize]
+	}
+	g.mu.Unlock()
+	return ix
+}
+
+func (g *Graph) buildTargetIndex(targets []uint32, depth int) *targetIndex {
+	n := len(g.ids)
+	far := uint8(depth + 1)
+	dn := make([]uint8, n)
+	for i := range dn {
+		dn[i] = far
+	}
+	frontier := make([]uint32, 0, len(targets))
+	for _, t := range targets {
+		if dn[t] != 0 {
+			dn[t] = 0
+			frontier = append(frontier, t)
+		}
+	}
+	// Multi-source breadth-first search over every walkable tie, both ways.
+	for d := uint8(1); d <= uint8(depth) && len(frontier) > 0; d++ {
+		var next []uint32
+		for _, u := range frontier {
+			for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
+				if v := g.eTo[e]; dn[v] == far && g.kindStrength[g.eKind[e]] > 0 {
+					dn[v] = d
+					next = append(next, v)
+				}
+			}
+			for _, e := range g.inTie[g.inOff[u]:g.inOff[u+1]] {
+				if v := g.eFrom[e]; dn[v] == far && g.kindStrength[g.eKind[e]] > 0 {
+					dn[v] = d
+					next = append(next, v)
+				}
+			}
+		}
+		frontier = next
+	}
+
+	// A tie u-v is useful from u when u can be entered (dn[u] <= depth) and
+	// v can still lead to a target (dn[v] < depth).
+	useful := func(u, e uint32) bool {
+		v := g.eFrom[e] ^ g.eTo[e] ^ u
+		return g.kindStrength[g.eKind[e]] > 0 && dn[v] < far-1 && v != u
+	}
+	ix := &targetIndex{dn: dn, adjOff: make([]uint32, n+1)}
+	total := 0
+	for u := range uint32(n) {
+		if dn[u] < far {
+			for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
+				if useful(u, e) {
+					total++
+				}
+			}
+			for _, e := range g.inTie[g.inOff[u]:g.inOff[u+1]] {
+				if useful(u, e) {
+					total++
+				}
+			}
+		}
+		ix.adjOff[u+1] = uint32(total)
+	}
+	ix.adj = make([]uint32, 0, total)
+	for u := range uint32(n) {
+		if dn[u] >= far {
+			continue
+		}
+		// A counting sort of u's useful ties by the neighbour's distance.
+		for level := uint8(0); level < far-1; level++ {
+			for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
+				if useful(u, e) && dn[g.eTo[e]] == level {
+					ix.adj = append(ix.adj, e)
+				}
+			}
+			for _, e := range g.inTie[g.inOff[u]:g.inOff[u+1]] {
+				if useful(u, e) && dn[g.eFrom[e]] == level {
+					ix.adj = append(ix.adj, e)
+				}
+			}
+		}
+	}
+	return ix
+}
