@@ -3,7 +3,11 @@ package eval
 import (
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+	"ties"
+	"ties/match"
+	"time"
 )
 
 // dataDir finds ../shared/data next to the repository root.
@@ -42,5 +46,66 @@ func TestNameBench(t *testing.T) {
 	t.Log(rep.String())
 	if rep.Cases != 826 {
 		t.Errorf("cases = %d, want 826", rep.Cases)
+	}
+}
+
+var (
+	indexOnce sync.Once
+	index     *match.Index
+	unIndex   *match.Index
+	indexErr  error
+)
+
+// fullIndex indexes CSL 2022, OFAC SDN 2021 and UN; unOnly the UN list.
+func fullIndex(t *testing.T) (full, unOnly *match.Index) {
+	dir := dataDir(t)
+	indexOnce.Do(func() {
+		start := time.Now()
+		var entries []ties.Entry
+		entries, indexErr = LoadLists(dir)
+		if indexErr == nil {
+			index = match.Build(entries)
+			t.Logf("indexed %d entities in %v", index.Len(), time.Since(start))
+			var un []ties.Entry
+			for _, e := range entries {
+				if e.Dataset == "un" {
+					un = append(un, e)
+				}
+			}
+			unIndex = match.Build(un)
+		}
+	})
+	if indexErr != nil {
+		t.Fatal(indexErr)
+	}
+	return index, unIndex
+}
+
+func TestRecallUN(t *testing.T) {
+	dir := filepath.Join(dataDir(t), "name-matching", "yente")
+	_, ix := fullIndex(t)
+	rep, err := Recall(ix, filepath.Join(dir, "positives_un_treated.csv"), filepath.Join(dir, "positives_un_untreated.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(rep.String())
+	if rep.Cases < 600 {
+		t.Errorf("only %d positives resolved to a UN entity", rep.Cases)
+	}
+}
+
+func TestFalsePositives(t *testing.T) {
+	if testing.Short() {
+		t.Skip("50,000 searches")
+	}
+	path := filepath.Join(dataDir(t), "name-matching", "yente", "negatives_us.csv")
+	ix, _ := fullIndex(t)
+	rep, elapsed, err := FalsePositives(ix, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s  batch of %d in %v", rep.String(), rep.Cases, elapsed)
+	if rep.Cases != 50000 {
+		t.Errorf("cases = %d", rep.Cases)
 	}
 }

@@ -18,9 +18,10 @@ type Index struct {
 	entities []indexedEntity
 	forms    []indexedForm // every form of every name of every entity
 	keys     map[string]uint32
-	postings [][]uint32 // key id -> sorted form ids
-	idf      []float32  // key id -> rarity weight
-	pool     sync.Pool  // *searchState
+	exact    map[string][]uint32 // normalized name -> entities
+	postings [][]uint32          // key id -> sorted form ids
+	idf      []float32           // key id -> rarity weight
+	pool     sync.Pool           // *searchState
 }
 
 type indexedEntity struct {
@@ -46,7 +47,7 @@ type buildConfig struct{}
 // form names.Forms gives for each.
 func Build(entries []ties.Entry, opts ...Option) *Index {
 	entries = slices.Clone(entries) // the index must not change under the caller
-	ix := &Index{keys: map[string]uint32{}}
+	ix := &Index{keys: map[string]uint32{}, exact: map[string][]uint32{}}
 	var cfg buildConfig
 	for _, o := range opts {
 		o(&cfg)
@@ -58,6 +59,11 @@ func Build(entries []ties.Entry, opts ...Option) *Index {
 		ie := indexedEntity{entry: e, kind: nk, countries: entityCountries(&e.Entity)}
 		seen := map[string]bool{}
 		for ni, n := range e.Entity.Names {
+			if t := names.Normalize(n.Text); t != "" {
+				if l := ix.exact[t]; len(l) == 0 || l[len(l)-1] != uint32(len(ix.entities)) {
+					ix.exact[t] = append(l, uint32(len(ix.entities)))
+				}
+			}
 			for _, p := range prepareName(n.Text, nk) {
 				if len(p.tokens) == 0 || seen[p.text] {
 					continue
@@ -88,8 +94,11 @@ func Build(entries []ties.Entry, opts ...Option) *Index {
 	}
 	n := float64(len(ix.forms)) + 1
 	ix.idf = make([]float32, len(ix.postings))
-	for id, p := range ix.postings {
-		ix.idf[id] = float32(math.Log(n / float64(len(p))))
+	for k, id := range ix.keys {
+		ix.idf[id] = float32(math.Log(n / float64(len(ix.postings[id]))))
+		if k[0] == 't' {
+			ix.idf[id] *= 2 // a whole shared token counts more than its q-grams
+		}
 	}
 	for fid, ids := range formKeys {
 		var s float32
@@ -109,6 +118,16 @@ func Entries(records []ties.Record, versionID int64, dataset string) []ties.Entr
 		out[i] = ties.Entry{Record: r, VersionID: versionID, Dataset: dataset}
 	}
 	return out
+}
+
+// EntitiesNamed returns the ids of the entities that have a name equal to
+// name after normalization.
+func (ix *Index) EntitiesNamed(name string) []string {
+	var ids []string
+	for _, e := range ix.exact[names.Normalize(name)] {
+		ids = append(ids, ix.entities[e].entry.Entity.ID)
+	}
+	return ids
 }
 
 // Len is the number of indexed entities.
@@ -215,11 +234,11 @@ type searchState struct {
 
 // candidateLimit is how many forms the key-overlap stage hands to the
 // scorer.
-const candidateLimit = 48
+const candidateLimit = 32
 
 // maxPostingShare: q-gram keys in more than this share of all forms are
 // too common to be worth walking.
-const maxPostingShare = 0.05
+const maxPostingShare = 0.01
 
 // Search finds the entities whose names match q.Text, best first, at most
 // one Match per entity.
@@ -241,32 +260,43 @@ func (ix *Index) Search(q Query) []Match {
 	defer ix.pool.Put(st)
 
 	// Candidate generation: sum the rarity of the keys a form shares with
-	// the query, only walking posting lists of the query's keys.
+	// the query, only walking posting lists of the query's keys, rarest
+	// first. Common keys (long lists) only add to forms already found.
 	var qnorm float32
-	seenKey := map[uint32]bool{}
-	maxPost := int(maxPostingShare*float64(len(ix.forms))) + 1
+	var keyIDs []uint32
 	for i := range qforms {
 		for _, k := range formKeyStrings(&qforms[i]) {
-			id, ok := ix.keys[k]
-			if !ok || seenKey[id] {
-				continue
+			if id, ok := ix.keys[k]; ok && !slices.Contains(keyIDs, id) {
+				keyIDs = append(keyIDs, id)
+				qnorm += ix.idf[id]
 			}
-			seenKey[id] = true
-			w := ix.idf[id]
-			if k[0] == 't' {
-				w *= 2
-			}
-			qnorm += w
-			post := ix.postings[id]
-			if len(post) > maxPost && k[0] != 't' {
+		}
+	}
+	slices.SortFunc(keyIDs, func(a, b uint32) int { return len(ix.postings[a]) - len(ix.postings[b]) })
+	maxPost := max(int(maxPostingShare*float64(len(ix.forms))), 256)
+	for _, id := range keyIDs {
+		w, post := ix.idf[id], ix.postings[id]
+		if len(post) > maxPost && len(st.touched) >= 2*candidateLimit {
+			if len(st.touched)*8 < len(post) {
+				for _, f := range st.touched {
+					if _, ok := slices.BinarySearch(post, f); ok {
+						st.acc[f] += w
+					}
+				}
 				continue
 			}
 			for _, f := range post {
-				if st.acc[f] == 0 {
-					st.touched = append(st.touched, f)
+				if st.acc[f] != 0 {
+					st.acc[f] += w
 				}
-				st.acc[f] += w
 			}
+			continue
+		}
+		for _, f := range post {
+			if st.acc[f] == 0 {
+				st.touched = append(st.touched, f)
+			}
+			st.acc[f] += w
 		}
 	}
 	type cand struct {
@@ -280,13 +310,33 @@ func (ix *Index) Search(q Query) []Match {
 		cands = append(cands, cand{f, s})
 	}
 	st.touched = st.touched[:0]
-	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	// Only the best few hundred candidates matter: select, then sort them.
+	if len(cands) > 4*candidateLimit {
+		cut := kthLargest(cands, 4*candidateLimit, func(c cand) float32 { return c.score })
+		kept := cands[:0]
+		for _, c := range cands {
+			if c.score >= cut {
+				kept = append(kept, c)
+			}
+		}
+		cands = kept
+	}
+	slices.SortFunc(cands, func(a, b cand) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return int(a.form) - int(b.form)
+	})
 
 	var out []Match
 	done := map[uint32]bool{}
 	picked := 0
 	for _, c := range cands {
-		if picked >= candidateLimit {
+		// Candidates far below the best on key overlap cannot win.
+		if picked >= candidateLimit || c.score < 0.4*cands[0].score {
 			break
 		}
 		eid := ix.forms[c.form].entity
@@ -299,7 +349,7 @@ func (ix *Index) Search(q Query) []Match {
 			continue
 		}
 		picked++
-		m, ok := ix.scoreEntity(e, qforms, qkind, q)
+		m, ok := ix.scoreEntity(e, qforms, qkind, q, threshold)
 		if ok && m.Score >= threshold {
 			out = append(out, m)
 		}
@@ -374,25 +424,25 @@ func containsFold(xs []string, s string) bool {
 }
 
 // scoreEntity scores the query against every form of every name of e.
-func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Kind, q Query) (Match, bool) {
+func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Kind, q Query, threshold float64) (Match, bool) {
 	kind := qkind
 	if kind == names.Unknown {
 		kind = e.kind
 	}
-	var best Result
-	bestForm := -1
+	bestScore, bestForm, bestQ := -1.0, -1, -1
 	for _, fid := range e.forms {
 		f := &ix.forms[fid]
 		for i := range qforms {
-			r := scoreForms(&qforms[i], &f.prep, kind)
-			if bestForm < 0 || r.Score > best.Score {
-				best, bestForm = r, int(fid)
+			if s := scoreForms(&qforms[i], &f.prep, kind, nil); s > bestScore {
+				bestScore, bestForm, bestQ = s, int(fid), i
 			}
 		}
 	}
-	if bestForm < 0 {
+	if bestForm < 0 || bestScore < threshold {
 		return Match{}, false
 	}
+	var best Result
+	scoreForms(&qforms[bestQ], &ix.forms[bestForm].prep, kind, &best)
 	ent := &e.entry.Entity
 	name := ent.Names[ix.forms[bestForm].name]
 	m := Match{
@@ -438,4 +488,40 @@ func nameTypeWord(t ties.NameType) string {
 		return "name"
 	}
 	return string(t) + " name"
+}
+
+// kthLargest returns the k-th largest value of key over xs (k >= 1).
+func kthLargest[T any](xs []T, k int, key func(T) float32) float32 {
+	vals := make([]float32, len(xs))
+	for i, x := range xs {
+		vals[i] = key(x)
+	}
+	lo, hi := 0, len(vals)-1
+	k = len(vals) - k // index of the k-th largest in ascending order
+	for lo < hi {
+		p := vals[(lo+hi)/2]
+		i, j := lo, hi
+		for i <= j {
+			for vals[i] < p {
+				i++
+			}
+			for vals[j] > p {
+				j--
+			}
+			if i <= j {
+				vals[i], vals[j] = vals[j], vals[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return vals[k]
+		}
+	}
+	return vals[k]
 }
