@@ -14,9 +14,12 @@ import (
 )
 
 // ResolveThreshold is the lowest score at which a segment of an
-// affiliation names an organization. Affiliation segments are short and
-// clean ("Institute of Automation"), so the screening threshold serves.
-const ResolveThreshold = match.DefaultThreshold
+// affiliation names an organization. It is above the screening threshold
+// (0.80) because segments are often a single place or department word:
+// "Montréal" scores 0.80 against "Microsoft Research Montréal (Canada)".
+// Real segments that name an organization in the graph score 1.0 or close
+// ("Institute of Automation", "University of Chinese Academy of Sciences").
+const ResolveThreshold = 0.85
 
 // Candidate is one organization an affiliation string may name.
 type Candidate struct {

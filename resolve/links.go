@@ -254,7 +254,7 @@ func LinkToLists(graph []ties.Entity, entries []ties.Entry, opt Options) []ties.
 				continue
 			}
 			for _, m := range ix.Search(match.Query{Text: n.Text, Kind: g.Kind, Threshold: threshold, Limit: perEntity}) {
-				if !countriesCompatible(gc, countries[m.EntityID]) {
+				if !nameLinkHolds(m, gc, countries[m.EntityID], threshold) {
 					continue
 				}
 				if prev, ok := best[m.EntityID]; ok && (prev.Method == MethodIdentifier || prev.Confidence >= m.Score) {
@@ -307,6 +307,57 @@ func entityCountries(e *ties.Entity) []string {
 		add(a.Country)
 	}
 	return cs
+}
+
+// nameLinkHolds applies what a link needs beyond the screening score:
+//   - the countries agree, and when either side has none (ROR stubs, many
+//     SDN rows) the score is nearly exact (noCountryScore), since a generic
+//     name such as "Institute of Electronics" names one institute per
+//     country;
+//   - the match did not go through an acronym form: "Cloud Computing
+//     Center" and "CCC Company" share initials, not identity;
+//   - every word of both names found a partner, except words such as "of"
+//     and "the": "University of Science and Technology of China" is not
+//     "University of Electronic Science and Technology of China";
+//   - paired words agree nearly exactly (minTokenScore): "Nanhang" and
+//     "Nanchang" are different universities one letter apart.
+func nameLinkHolds(m match.Match, graphCountries, listCountries []string, threshold float64) bool {
+	if m.Score < threshold {
+		return false
+	}
+	if len(graphCountries) == 0 || len(listCountries) == 0 {
+		if m.Score < noCountryScore {
+			return false
+		}
+	} else if !countriesCompatible(graphCountries, listCountries) {
+		return false
+	}
+	for _, s := range m.Steps {
+		if strings.Contains(s, "acronym") {
+			return false
+		}
+	}
+	for _, a := range m.Alignments {
+		if (a.A == "" || a.B == "") && !fillerWords[a.A+a.B] {
+			return false
+		}
+		if a.A != "" && a.B != "" && a.Score < minTokenScore {
+			return false
+		}
+	}
+	return true
+}
+
+// noCountryScore is the score a name link needs when a side has no
+// country.
+const noCountryScore = 0.98
+
+// minTokenScore is the lowest similarity of two paired words in a link.
+const minTokenScore = 0.95
+
+// fillerWords may go unpaired in a linked name.
+var fillerWords = map[string]bool{
+	"of": true, "the": true, "and": true, "for": true, "in": true, "at": true, "on": true, "de": true,
 }
 
 // countriesCompatible is true when either side has no country or they
