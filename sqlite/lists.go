@@ -270,6 +270,8 @@ JOIN versions v ON v.id = e.version_id
 LEFT JOIN designations d ON d.version_id = e.version_id AND d.entry_seq = e.seq
 `
 
+const entriesOfVersion = entriesQuery + `WHERE e.version_id = ? ORDER BY e.seq, d.idx`
+
 // Entries yields the entries of the given version in load order. Entry.Lists
 // is left empty; Lists describes every list. An unknown version yields an
 // error.
@@ -282,24 +284,35 @@ func (s *Store) Entries(ctx context.Context, versionID int64) iter.Seq2[ties.Ent
 			yield(ties.Entry{}, err)
 			return
 		}
-		s.streamEntries(ctx, yield, entriesQuery+`WHERE e.version_id = ? ORDER BY e.seq, d.idx`, versionID)
+		s.streamEntries(ctx, yield, entriesOfVersion, versionID)
 	}
 }
 
 // InForceEntries yields the entries of every version in force, dataset by
-// dataset, in load order.
+// dataset, in load order. The versions are those in force when iteration
+// starts; each is immutable, so a load meanwhile changes nothing yielded.
 func (s *Store) InForceEntries(ctx context.Context) iter.Seq2[ties.Entry, error] {
 	return func(yield func(ties.Entry, error) bool) {
-		s.streamEntries(ctx, yield, entriesQuery+`JOIN dataset_in_force f ON f.version_id = e.version_id
-			ORDER BY v.dataset, e.seq, d.idx`)
+		inForce, err := s.InForce(ctx)
+		if err != nil {
+			yield(ties.Entry{}, err)
+			return
+		}
+		for _, v := range inForce {
+			if !s.streamEntries(ctx, yield, entriesOfVersion, v.ID) {
+				return
+			}
+		}
 	}
 }
 
-func (s *Store) streamEntries(ctx context.Context, yield func(ties.Entry, error) bool, query string, args ...any) {
+// streamEntries yields the entries query returns; false means stop (the
+// consumer stopped or an error was yielded).
+func (s *Store) streamEntries(ctx context.Context, yield func(ties.Entry, error) bool, query string, args ...any) bool {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		yield(ties.Entry{}, err)
-		return
+		return false
 	}
 	defer rows.Close()
 	var (
@@ -320,16 +333,16 @@ func (s *Store) streamEntries(ctx context.Context, yield func(ties.Entry, error)
 		if err := rows.Scan(&verID, &dataset, &seq, &entity, &idx, &d.EntityID, &d.ListID, &d.SourceID,
 			&start, &end, &d.Authority, &d.Program, &d.LicensePolicy, &d.SourceURL, &d.Parent); err != nil {
 			yield(ties.Entry{}, err)
-			return
+			return false
 		}
 		if seq != curSeq || verID != curVer {
 			if have && !yield(cur, nil) {
-				return
+				return false
 			}
 			cur = ties.Entry{VersionID: verID, Dataset: dataset}
 			if err := decodeEntity(entity, &cur.Entity); err != nil {
 				yield(ties.Entry{}, fmt.Errorf("version %d entry %d: %w", verID, seq, err))
-				return
+				return false
 			}
 			curSeq, curVer, have = seq, verID, true
 		}
@@ -341,15 +354,13 @@ func (s *Store) streamEntries(ctx context.Context, yield func(ties.Entry, error)
 		}
 		if err != nil {
 			yield(ties.Entry{}, fmt.Errorf("version %d entry %d designation %d: %w", verID, seq, idx.Int64, err))
-			return
+			return false
 		}
 		cur.Designations = append(cur.Designations, d)
 	}
 	if err := rows.Err(); err != nil {
 		yield(ties.Entry{}, err)
-		return
+		return false
 	}
-	if have {
-		yield(cur, nil)
-	}
+	return !have || yield(cur, nil)
 }
