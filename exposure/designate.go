@@ -185,7 +185,11 @@ func (g *Graph) designatedShare(x uint32, ownedBy uint8, designated map[uint32]i
 func (g *Graph) scenario(r *Rule, root uint32, asOf ties.Date) []designation {
 	follow := g.kindSet(r.Ties)
 	via := map[uint32]string{root: g.ids[root]}
-	out := []designation{{node: root, rule: r, list: r.Name, listedOn: r.Effective, authority: r.Citation, via: "root of " + r.Name}}
+	list := r.Name
+	if r.Designation != "" {
+		list = r.Name + ": " + r.Designation
+	}
+	out := []designation{{node: root, rule: r, list: list, listedOn: r.Effective, authority: r.Citation, via: "root of " + r.Name}}
 	frontier := []uint32{root}
 	for level := 0; level < r.maxDepth() && len(frontier) > 0; level++ {
 		var next []uint32
@@ -199,7 +203,7 @@ func (g *Graph) scenario(r *Rule, root uint32, asOf ties.Date) []designation {
 					continue
 				}
 				via[x] = fmt.Sprintf("%s %s %s", g.ids[x], g.kinds[g.eKind[e]], via[y])
-				out = append(out, designation{node: x, rule: r, list: r.Name, listedOn: r.Effective, authority: r.Citation, via: via[x]})
+				out = append(out, designation{node: x, rule: r, list: list, listedOn: r.Effective, authority: r.Citation, via: via[x]})
 				next = append(next, x)
 			}
 		}

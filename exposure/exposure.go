@@ -296,6 +296,10 @@ func (g *Graph) finding(d *designation, paths []path, truncated bool, asOf ties.
 	return f
 }
 
+// downHierarchyStrength weighs a step from a parent down to one of its
+// parts, outside the queried org's own tree.
+const downHierarchyStrength = 0.5
+
 var statusWeight = map[ties.RuleStatus]float64{
 	ties.RuleEnacted:  1.0,
 	ties.RulePolicy:   0.9,
@@ -308,6 +312,7 @@ func (g *Graph) scorePath(p path, d *designation, asOf ties.Date) scoredPath {
 	sp := scoredPath{hops: len(p.ties)}
 	listedFirst, listedLast := dayKey(d.listedOn.First()), dayKey(d.listedOn.Last())
 	strength := float32(1)
+	ownTree := true
 	sp.steps = make([]Step, 0, len(p.nodes))
 	sp.steps = append(sp.steps, g.step(p.nodes[0]))
 	for i, e := range p.ties {
@@ -328,7 +333,19 @@ func (g *Graph) scorePath(p path, d *designation, asOf ties.Date) scoredPath {
 		st.AfterDesignation = after
 		sp.after = sp.after || after
 		sp.maybe = sp.maybe || maybe
-		strength = min(strength, g.kindStrength[g.eKind[e]])
+		k := g.eKind[e]
+		ks := g.kindStrength[k]
+		if g.hierarchyKinds[k] && st.Reverse {
+			// Walking down a hierarchy: full strength inside the org's own
+			// tree (its parts are the org), weak elsewhere (a tie with a
+			// parent is not one with each of its units).
+			if !ownTree {
+				ks = min(ks, downHierarchyStrength)
+			}
+		} else {
+			ownTree = false
+		}
+		strength = min(strength, ks)
 		sp.steps = append(sp.steps, st)
 	}
 	if sp.after {

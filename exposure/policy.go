@@ -81,11 +81,14 @@ type Violation struct {
 	Country  string     `json:"country,omitempty"`
 	// Unverified: a fact the policy needs (a qualification) is missing,
 	// so compliance cannot be shown.
-	Unverified bool       `json:"unverified,omitempty"`
-	Dates      []NullDate `json:"dates,omitempty"` // days of the access log lines involved
-	Entities   []string   `json:"entities"`        // every entity involved
-	Ties       []ties.Tie `json:"ties"`            // the ties that show it
-	Sources    []string   `json:"sources,omitempty"`
+	Unverified bool `json:"unverified,omitempty"`
+	// Ongoing: a tie or access involved was still active on the day
+	// checked; false means the breach is historical.
+	Ongoing  bool       `json:"ongoing"`
+	Dates    []NullDate `json:"dates,omitempty"` // days of the access log lines involved
+	Entities []string   `json:"entities"`        // every entity involved
+	Ties     []ties.Tie `json:"ties"`            // the ties that show it
+	Sources  []string   `json:"sources,omitempty"`
 }
 
 // CheckPolicies checks every policy on asOf (zero: every date): ties and
@@ -181,6 +184,9 @@ func checkLocation(g *Graph, in PolicyInput, people map[string]*Person, p *Polic
 			order = append(order, k)
 		}
 		for _, e := range evidence {
+			if g.tieActiveOn(e, asOf) && g.eKind[e] == supports {
+				v.Ongoing = true
+			}
 			t := g.tie(e)
 			if !slices.ContainsFunc(v.Ties, func(x ties.Tie) bool {
 				return x.From == t.From && x.To == t.To && x.Kind == t.Kind && x.Start == t.Start
@@ -190,6 +196,9 @@ func checkLocation(g *Graph, in PolicyInput, people map[string]*Person, p *Polic
 		}
 		if !date.IsZero() {
 			v.Dates = append(v.Dates, NullDate{date})
+			if !asOf.IsZero() && !date.Last().Before(asOf.First()) {
+				v.Ongoing = true
+			}
 		}
 		if source != "" && !slices.Contains(v.Sources, source) {
 			v.Sources = append(v.Sources, source)

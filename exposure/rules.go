@@ -53,6 +53,23 @@ type Rule struct {
 	MinShare float64
 	MaxDepth int    // levels of inheritance; 0: default (5, scenario 10)
 	Root     string // scenario: graph id or "scheme:value" identifier
+	// Designation names what a scenario makes its entities ("Chinese
+	// entity of concern"); findings show it as the list.
+	Designation string
+	Milestones  []string // "passed_house 2024-09": where a proposal stands
+}
+
+// NewRuleOrPolicy builds a rule or, for the policy kinds
+// (personnel_location, escort_qualification), a policy from one set of
+// settings, as a native "rule" line holds both.
+func NewRuleOrPolicy(name string, params map[string]string) (*Rule, *Policy, error) {
+	switch PolicyKind(params["kind"]) {
+	case PolicyPersonnelLocation, PolicyEscortQualification:
+		p, err := NewPolicy(name, params)
+		return nil, &p, err
+	}
+	r, err := NewRule(name, params)
+	return &r, nil, err
 }
 
 // RuleRef names a rule in a finding.
@@ -93,13 +110,15 @@ func (r *Rule) maxDepth() int {
 // root (transitively), and root itself, is a "Chinese entity of concern".
 func HR1516(root string) Rule {
 	return Rule{
-		Name:     "HR1516",
-		Status:   ties.RuleProposed,
-		Kind:     RuleScenario,
-		Citation: "H.R.1516, 118th Congress (passed the House September 2024; not enacted)",
-		Title:    "DHS Restrictions on Confucius Institutes and Chinese Entities of Concern Act",
-		Ties:     []ties.TieKind{ties.TiePartOf, ties.TieSubsidiaryOf},
-		Root:     root,
+		Name:        "HR1516",
+		Status:      ties.RuleProposed,
+		Kind:        RuleScenario,
+		Citation:    "H.R.1516, 118th Congress (passed the House September 2024; not enacted)",
+		Title:       "DHS Restrictions on Confucius Institutes and Chinese Entities of Concern Act",
+		Designation: "Chinese entity of concern",
+		Milestones:  []string{"passed_house 2024-09"},
+		Ties:        []ties.TieKind{ties.TiePartOf, ties.TieSubsidiaryOf},
+		Root:        root,
 	}
 }
 
@@ -211,9 +230,20 @@ func NewRule(name string, params map[string]string) (Rule, error) {
 			switch k := RuleKind(v); k {
 			case RuleDirect, RuleInherit, RuleScenario:
 				r.Kind = k
+			case "affiliates_of":
+				// The native format's name for "everything under root".
+				r.Kind = RuleScenario
 			default:
 				return r, fieldErr("kind", "%q: want direct, inherit or scenario", v)
 			}
+		case "designation":
+			r.Designation = v
+		case "passed_house", "passed_senate", "introduced":
+			d, err := ties.ParseDate(v)
+			if err != nil {
+				return r, fieldErr(k, "%v", err)
+			}
+			r.Milestones = append(r.Milestones, k+" "+d.String())
 		case "effective":
 			d, err := ties.ParseDate(v)
 			if err != nil {
@@ -268,7 +298,7 @@ func NewRule(name string, params map[string]string) (Rule, error) {
 		case "root":
 			r.Root = v
 		default:
-			return r, fieldErr(k, "unknown rule setting (want status, kind, effective, suspended, citation, title, lists, ties, min_share, max_depth or root)")
+			return r, fieldErr(k, "unknown rule setting (want status, kind, effective, suspended, citation, title, lists, ties, min_share, max_depth, root, designation, introduced, passed_house or passed_senate)")
 		}
 	}
 	if r.Status == "" {
