@@ -160,9 +160,10 @@ func TestExampleListLoads(t *testing.T) {
 	for _, f := range ch.New {
 		foundICT = foundICT || f.Designated.EntityID == "cas-ict"
 		// Microsoft's ties are with CAS as a whole; the path down to a
-		// listed unit is weak.
-		if f.Designated.EntityID == "cas-iop" && f.Severity != exposure.SeverityLow {
-			t.Errorf("cas-iop reached only through its parent: severity %s, want low", f.Severity)
+		// listed unit is weak (medium only because the 2024 papers may
+		// postdate the 2024-05-09 listing).
+		if f.Designated.EntityID == "cas-iop" && (f.Score >= 60 || !f.PossiblyAfterDesignation) {
+			t.Errorf("cas-iop reached only through its parent: score %.1f severity %s", f.Score, f.Severity)
 		}
 	}
 	if !foundICT {
