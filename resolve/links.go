@@ -90,7 +90,8 @@ func identityKey(id ties.Identifier) string {
 }
 
 // SameAs links graph entities of the same kind that share an identifier
-// (ROR 0090r4d87 on the native "cas-ict" and on "ror:0090r4d87"). Each
+// (ROR 0090r4d87 on the native "cas-ict" and on "ror:0090r4d87") and have
+// no conflicting identifier (different values in one scheme). Each
 // member of a group is linked to the group's preferred id (see Canonical),
 // so a group of n gives n-1 links.
 func SameAs(entities []ties.Entity) []ties.Link {
@@ -112,6 +113,18 @@ func SameAs(entities []ties.Entity) []ties.Link {
 		}
 	}
 	slices.Sort(keys)
+	schemes := map[string]map[string][]string{} // entity id -> scheme -> values
+	for _, e := range entities {
+		for _, id := range e.Identifiers {
+			if k := identityKey(id); k != "" {
+				sc, v, _ := strings.Cut(k, " ")
+				if schemes[e.ID] == nil {
+					schemes[e.ID] = map[string][]string{}
+				}
+				schemes[e.ID][sc] = append(schemes[e.ID][sc], v)
+			}
+		}
+	}
 	seen := map[[2]string]bool{}
 	var out []ties.Link
 	for _, gk := range keys {
@@ -123,7 +136,7 @@ func SameAs(entities []ties.Entity) []ties.Link {
 		key := gk[strings.IndexByte(gk, '|')+1:]
 		for _, id := range ids[1:] {
 			pair := [2]string{id, ids[0]}
-			if seen[pair] {
+			if seen[pair] || conflicting(schemes[id], schemes[ids[0]]) {
 				continue
 			}
 			seen[pair] = true
@@ -132,6 +145,30 @@ func SameAs(entities []ties.Entity) []ties.Link {
 		}
 	}
 	return out
+}
+
+// conflicting reports whether two entities have different identifiers in
+// one scheme: two ROR records sharing an ISNI or a Wikidata item are still
+// two organizations (a duplicate or an error in the registry, not ours to
+// merge).
+func conflicting(a, b map[string][]string) bool {
+	for sc, va := range a {
+		vb, ok := b[sc]
+		if !ok {
+			continue
+		}
+		shared := false
+		for _, v := range va {
+			if slices.Contains(vb, v) {
+				shared = true
+				break
+			}
+		}
+		if !shared {
+			return true
+		}
+	}
+	return false
 }
 
 // idRank orders ids for Canonical: hand-written (native) keys first, then

@@ -48,6 +48,9 @@ func fixtureGraph() []ties.Entity {
 		// Same URL, different things: URLs are not identities.
 		org("aspi:1", "Harbin Institute of Technology", "CN", ties.Identifier{Scheme: "url", Value: "https://example.org/x"}),
 		org("aspi:2", "Harbin Engineering University", "CN", ties.Identifier{Scheme: "url", Value: "https://example.org/x"}),
+		// Two ROR records sharing an ISNI stay two organizations.
+		org("ror:aaaaaaa11", "One", "CN", rorID("aaaaaaa11"), ties.Identifier{Scheme: "isni", Value: "0000 0001"}),
+		org("ror:bbbbbbb22", "Two", "CN", rorID("bbbbbbb22"), ties.Identifier{Scheme: "ISNI", Value: "00000001"}),
 		// Same ROR id but a person: kinds must agree.
 		{ID: "p1", Kind: ties.KindPerson, Names: []ties.Name{{Text: "Some One"}}, Identifiers: []ties.Identifier{rorID("0090r4d87")}},
 	}

@@ -53,6 +53,8 @@ func newRootCmd() *cobra.Command {
 		newScreenCmd(g),
 		newCompareCmd(),
 		newEvalCmd(),
+		newLinkCmd(g),
+		newResolveCmd(g),
 	)
 	return root
 }

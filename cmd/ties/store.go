@@ -7,6 +7,7 @@ import (
 
 	"ties"
 	"ties/match"
+	"ties/resolve"
 	"ties/sqlite"
 )
 
@@ -44,5 +45,34 @@ func buildIndex(ctx context.Context, st ties.Store) (*match.Index, []ties.ListVe
 		}
 		entries = append(entries, e)
 	}
+	entries, err = withLinkedNames(ctx, st, entries)
+	if err != nil {
+		return nil, nil, err
+	}
 	return match.Build(entries), versions, nil
+}
+
+// withLinkedNames gives list entries linked to graph entities the graph's
+// names (resolve.Augment), so a screening of "中国科学院计算技术研究所" finds
+// the Entity List row once ROR is loaded.
+func withLinkedNames(ctx context.Context, st ties.Store, entries []ties.Entry) ([]ties.Entry, error) {
+	links, err := st.Links(ctx)
+	if err != nil || len(links) == 0 || len(entries) == 0 {
+		return entries, err
+	}
+	used := map[string]bool{}
+	for _, l := range links {
+		used[l.GraphID] = true
+		used[l.TargetID] = true
+	}
+	var graph []ties.Entity
+	for e, err := range st.GraphEntities(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if used[e.ID] {
+			graph = append(graph, e)
+		}
+	}
+	return resolve.Augment(entries, graph, links), nil
 }
