@@ -8,8 +8,11 @@ package resolve
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"ties"
 	"ties/match"
@@ -267,53 +270,77 @@ func LinkToLists(graph []ties.Entity, entries []ties.Entry, opt Options) []ties.
 	}
 	ix := match.Build(listed)
 
+	// Each graph entity is independent and the index is safe for
+	// concurrent search: spread them over the CPUs, keeping graph order.
+	perGraph := make([][]ties.Link, len(graph))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				gi := int(next.Add(1)) - 1
+				if gi >= len(graph) {
+					return
+				}
+				perGraph[gi] = linksFor(&graph[gi], ix, listed, byIdentity, countries, threshold, perEntity)
+			}
+		}()
+	}
+	wg.Wait()
 	var out []ties.Link
-	for gi := range graph {
-		g := &graph[gi]
-		if g.Kind != ties.KindOrganization && g.Kind != ties.KindPerson {
-			continue
-		}
-		best := map[string]ties.Link{}
-		for _, id := range g.Identifiers {
-			k := identityKey(id)
-			for _, li := range byIdentity[k] {
-				t := listed[li].Entity.ID
-				if listed[li].Entity.Kind != g.Kind {
-					continue
-				}
-				best[t] = ties.Link{GraphID: g.ID, TargetID: t, Method: MethodIdentifier, Confidence: 1,
-					Status: StatusProposed, Reason: "same identifier " + k}
-			}
-		}
-		gc := entityCountries(g)
-		for _, n := range g.Names {
-			if !linkableName(n) {
-				continue
-			}
-			for _, m := range ix.Search(match.Query{Text: n.Text, Kind: g.Kind, Threshold: threshold, Limit: perEntity}) {
-				if !nameLinkHolds(m, gc, countries[m.EntityID], threshold) {
-					continue
-				}
-				if prev, ok := best[m.EntityID]; ok && (prev.Method == MethodIdentifier || prev.Confidence >= m.Score) {
-					continue
-				}
-				best[m.EntityID] = ties.Link{GraphID: g.ID, TargetID: m.EntityID, Method: MethodName,
-					Confidence: m.Score, Status: StatusProposed, Reason: m.Explanation}
-			}
-		}
-		links := make([]ties.Link, 0, len(best))
-		for _, l := range best {
-			links = append(links, l)
-		}
-		slices.SortFunc(links, func(a, b ties.Link) int {
-			return cmp.Or(cmp.Compare(b.Confidence, a.Confidence), strings.Compare(a.TargetID, b.TargetID))
-		})
-		if len(links) > perEntity {
-			links = links[:perEntity]
-		}
-		out = append(out, links...)
+	for _, ls := range perGraph {
+		out = append(out, ls...)
 	}
 	return out
+}
+
+// linksFor links one graph entity: identifier links, then name links,
+// best first, at most perEntity.
+func linksFor(g *ties.Entity, ix *match.Index, listed []ties.Entry, byIdentity map[string][]int, countries map[string][]string, threshold float64, perEntity int) []ties.Link {
+	if g.Kind != ties.KindOrganization && g.Kind != ties.KindPerson {
+		return nil
+	}
+	best := map[string]ties.Link{}
+	for _, id := range g.Identifiers {
+		k := identityKey(id)
+		for _, li := range byIdentity[k] {
+			t := listed[li].Entity.ID
+			if listed[li].Entity.Kind != g.Kind {
+				continue
+			}
+			best[t] = ties.Link{GraphID: g.ID, TargetID: t, Method: MethodIdentifier, Confidence: 1,
+				Status: StatusProposed, Reason: "same identifier " + k}
+		}
+	}
+	gc := entityCountries(g)
+	for _, n := range g.Names {
+		if !linkableName(n) {
+			continue
+		}
+		for _, m := range ix.Search(match.Query{Text: n.Text, Kind: g.Kind, Threshold: threshold, Limit: perEntity}) {
+			if !nameLinkHolds(m, gc, countries[m.EntityID], threshold) {
+				continue
+			}
+			if prev, ok := best[m.EntityID]; ok && (prev.Method == MethodIdentifier || prev.Confidence >= m.Score) {
+				continue
+			}
+			best[m.EntityID] = ties.Link{GraphID: g.ID, TargetID: m.EntityID, Method: MethodName,
+				Confidence: m.Score, Status: StatusProposed, Reason: m.Explanation}
+		}
+	}
+	links := make([]ties.Link, 0, len(best))
+	for _, l := range best {
+		links = append(links, l)
+	}
+	slices.SortFunc(links, func(a, b ties.Link) int {
+		return cmp.Or(cmp.Compare(b.Confidence, a.Confidence), strings.Compare(a.TargetID, b.TargetID))
+	})
+	if len(links) > perEntity {
+		links = links[:perEntity]
+	}
+	return links
 }
 
 // linkableName reports whether a name is specific enough to link by:
