@@ -291,6 +291,16 @@ func TestCaseScenario(t *testing.T) {
 			}
 		}
 	}
+	if rep.Summary.Scenario != len(rep.ScenarioFindings) || rep.Summary.Enacted != len(rep.Findings) || rep.Summary.AfterDesignation != 1 {
+		t.Errorf("summary = %+v", rep.Summary)
+	}
+	n := 0
+	for _, c := range rep.Summary.ScenarioBySeverity {
+		n += c
+	}
+	if n != len(rep.ScenarioFindings) {
+		t.Errorf("scenario severities add up to %d, want %d", n, len(rep.ScenarioFindings))
+	}
 	deep := caseQuery("2025-06-01", "all")
 	deep.Depth = 5
 	rep5 := g.Exposure(deep)
@@ -484,5 +494,29 @@ func TestJSONContract(t *testing.T) {
 	}
 	if back.AsOf.String() != "2025-06-01" || back.Findings[0].Designated.ListedOn.String() != "2022-12-16" {
 		t.Errorf("dates after round trip: %v %v", back.AsOf, back.Findings[0].Designated.ListedOn)
+	}
+}
+
+func TestConcurrentQueries(t *testing.T) {
+	g := NewGraph(caseGraph(t))
+	want, _ := json.Marshal(g.Exposure(caseQuery("2025-06-01", "all")))
+	done := make(chan string)
+	for i := 0; i < 8; i++ {
+		go func() {
+			asOf := "2025-06-01"
+			if i%2 == 1 {
+				asOf = "2022-06-01" // another designation set, another index
+			}
+			for j := 0; j < 20; j++ {
+				g.Exposure(caseQuery(asOf, "all"))
+			}
+			got, _ := json.Marshal(g.Exposure(caseQuery("2025-06-01", "all")))
+			done <- string(got)
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if got := <-done; got != string(want) {
+			t.Errorf("concurrent query differs")
+		}
 	}
 }

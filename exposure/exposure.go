@@ -63,10 +63,13 @@ type Report struct {
 
 // Summary counts findings.
 type Summary struct {
-	Findings         int            `json:"findings"`
-	Scenario         int            `json:"scenario"`
-	BySeverity       map[string]int `json:"by_severity"` // enacted and policy findings
-	AfterDesignation int            `json:"after_designation"`
+	Findings           int            `json:"findings"` // enacted and policy
+	Enacted            int            `json:"enacted"`
+	Policy             int            `json:"policy"`
+	Scenario           int            `json:"scenario"` // proposed
+	BySeverity         map[string]int `json:"by_severity"`
+	ScenarioBySeverity map[string]int `json:"scenario_by_severity"`
+	AfterDesignation   int            `json:"after_designation"`
 }
 
 // Finding is the exposure to one designated entity under one rule.
@@ -200,12 +203,23 @@ func (g *Graph) Exposure(q Query) Report {
 }
 
 func summarize(rep Report) Summary {
-	s := Summary{Findings: len(rep.Findings), Scenario: len(rep.ScenarioFindings), BySeverity: map[string]int{}}
+	s := Summary{
+		Findings: len(rep.Findings), Scenario: len(rep.ScenarioFindings),
+		BySeverity: map[string]int{}, ScenarioBySeverity: map[string]int{},
+	}
 	for _, f := range rep.Findings {
 		s.BySeverity[f.Severity]++
+		if f.Rule.Status == ties.RulePolicy {
+			s.Policy++
+		} else {
+			s.Enacted++
+		}
 		if f.AfterDesignation {
 			s.AfterDesignation++
 		}
+	}
+	for _, f := range rep.ScenarioFindings {
+		s.ScenarioBySeverity[f.Severity]++
 	}
 	return s
 }
