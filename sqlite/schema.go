@@ -105,4 +105,31 @@ CREATE TABLE links (
 	UNIQUE (graph_id, target_id)
 );
 `,
+	// 2: API tokens (hashed) and the audit trail (a hash chain).
+	`
+CREATE TABLE tokens (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	name       TEXT NOT NULL,
+	role       TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+	hash       BLOB NOT NULL UNIQUE, -- sha256 of the secret; the secret is never stored
+	created_at TEXT NOT NULL,
+	revoked_at TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE audit (
+	seq       INTEGER PRIMARY KEY, -- 1, 2, 3, ...: set by the appender, part of the hash
+	at        TEXT NOT NULL,
+	actor     TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	query     TEXT NOT NULL,
+	versions  TEXT NOT NULL, -- JSON array of version ids
+	results   TEXT NOT NULL, -- compact JSON
+	ref       INTEGER NOT NULL,
+	decision  TEXT NOT NULL,
+	note      TEXT NOT NULL,
+	prev_hash TEXT NOT NULL,
+	hash      TEXT NOT NULL
+);
+CREATE INDEX audit_ref ON audit (ref) WHERE ref <> 0;
+`,
 }
