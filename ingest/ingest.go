@@ -6,6 +6,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -46,6 +47,9 @@ type Options struct {
 	// SkipUnchanged loads nothing when the content hash equals the version
 	// in force (used by sync).
 	SkipUnchanged bool
+	// GraphOnly loads only the graph of a native file, not its
+	// hand-written list rows (when the real lists are loaded instead).
+	GraphOnly bool
 	// Now stamps the version; nil uses time.Now.
 	Now func() time.Time
 }
@@ -91,7 +95,7 @@ var graphFormats = map[string]func(io.Reader, string) (ties.Graph, error){
 	// A snapshot part holds works without authors (grants, datasets): the
 	// snapshot format skips and counts them where the strict one fails.
 	"openalex-snapshot": openalex.ParseSnapshot,
-	"aspi":     aspi.Parse,
+	"aspi":              aspi.Parse,
 }
 
 func init() {
@@ -189,21 +193,40 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 }
 
 func loadNative(ctx context.Context, st ties.Store, path string, opt Options, res Result) (Result, error) {
+	data, err := readAll(path)
+	if err != nil {
+		return res, err
+	}
+	return LoadNative(ctx, st, path, data, opt)
+}
+
+func readAll(path string) ([]byte, error) {
 	f, err := sources.Open(path)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	defer f.Close()
-	doc, err := native.Parse(f, path)
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, &sources.Error{File: path, Err: err}
+	}
+	return data, nil
+}
+
+// LoadNative stores a native file held in memory (such as the embedded
+// reference case): its graph replaces the graph source "ties:<base name>",
+// and its hand-written list rows become a new version of their dataset
+// (unless opt.GraphOnly).
+func LoadNative(ctx context.Context, st ties.Store, path string, data []byte, opt Options) (Result, error) {
+	res := Result{Path: path, Format: "ties"}
+	doc, err := native.Parse(bytes.NewReader(data), path)
 	if err != nil {
 		return res, err
 	}
-	hash, err := hashFile(path)
-	if err != nil {
-		return res, err
-	}
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
 	source := "ties:" + filepath.Base(path)
-	if len(doc.Records) > 0 {
+	if len(doc.Records) > 0 && !opt.GraphOnly {
 		dataset := opt.Dataset
 		if dataset == "" {
 			dataset = source

@@ -30,6 +30,13 @@ file that fails to parse leaves it in force.`,
 			for _, r := range results {
 				printResult(out, r)
 			}
+			if len(results) > 0 {
+				// New lists or graph: propose links again so screening and
+				// exposure see them (reviewers' rejections stay).
+				if lerr := proposeLinks(cmd.Context(), st); lerr != nil && err == nil {
+					err = fmt.Errorf("linking after the load: %w", lerr)
+				}
+			}
 			return err
 		},
 	}
@@ -37,6 +44,7 @@ file that fails to parse leaves it in force.`,
 	f.StringVar(&opt.Format, "format", "", "input format (detected when empty)")
 	f.StringVar(&opt.Dataset, "dataset", "", "dataset the file is a version of (default: by format, e.g. csl, ofac-sdn, un)")
 	f.BoolVar(&opt.Merge, "merge", false, "add the file's entries to the dataset's version in force instead of replacing it")
+	f.BoolVar(&opt.GraphOnly, "graph-only", false, "load only the graph of a native .ties file, not its hand-written list rows")
 	return cmd
 }
 

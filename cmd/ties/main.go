@@ -55,6 +55,9 @@ func newRootCmd() *cobra.Command {
 		newEvalCmd(),
 		newLinkCmd(g),
 		newResolveCmd(g),
+		newExposureCmd(g),
+		newCheckCmd(g),
+		newDemoCmd(g),
 	)
 	return root
 }

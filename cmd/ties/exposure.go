@@ -1,0 +1,282 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"ties"
+	"ties/analysis"
+	"ties/exposure"
+)
+
+type exposureFlags struct {
+	asOf      string
+	scenarios []string
+	depth     int
+	asJSON    bool
+	asCSV     bool
+	asHTML    bool
+	out       string
+	since     int64
+}
+
+func newExposureCmd(g *globalFlags) *cobra.Command {
+	var ef exposureFlags
+	cmd := &cobra.Command{
+		Use:   "exposure ORG [--as-of DATE] [--scenario NAME] [--depth N] [--json|--csv|--html] [--since VERSION]",
+		Short: "List every path from an organization (and its parts) to a designated entity",
+		Long: `exposure walks the ties graph from ORG and from its own parts (units that are
+part_of it) to every designated entity within --depth hops. Each path shows
+the ties' dates and evidence, the designation with its date and citation,
+and a severity that rises when a tie was active after the designation date.
+
+By default only enacted rules and internal policies apply; --scenario NAME
+adds one proposed rule (e.g. HR1516), --scenario all adds every proposed
+rule. Scenario findings are reported apart from enacted ones.
+
+--since VERSION compares with the exposure as it stood when list version
+VERSION was the newest loaded, and lists what is new, gone or changed.
+
+ORG is a graph id (msft), an identifier (ror:00d0nc645) or an exact name.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asOf, err := parseAsOf(ef.asOf)
+			if err != nil {
+				return err
+			}
+			formats := 0
+			for _, b := range []bool{ef.asJSON, ef.asCSV, ef.asHTML} {
+				if b {
+					formats++
+				}
+			}
+			if formats > 1 {
+				return errors.New("give at most one of --json, --csv, --html")
+			}
+			st, err := g.openStore()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			ctx := cmd.Context()
+			model, err := analysis.Build(ctx, st, analysis.Options{})
+			if err != nil {
+				return err
+			}
+			q := analysis.Query{Org: args[0], AsOf: asOf, Scenarios: ef.scenarios, Depth: ef.depth}
+			rep, err := model.Exposure(q)
+			if err != nil {
+				return err
+			}
+			out, closeOut, err := outputFile(cmd, ef.out)
+			if err != nil {
+				return err
+			}
+			defer closeOut()
+			if ef.since != 0 {
+				before, err := analysis.Build(ctx, st, analysis.Options{AtVersion: ef.since})
+				if err != nil {
+					return err
+				}
+				old, err := before.Exposure(q)
+				if err != nil {
+					return err
+				}
+				return printChanges(out, ef, old, rep, ef.since, model.Versions)
+			}
+			switch {
+			case ef.asJSON:
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rep)
+			case ef.asCSV:
+				return writeExposureCSV(out, rep)
+			case ef.asHTML:
+				return writeExposureHTML(out, rep, model.Versions, time.Now().UTC())
+			}
+			printExposure(out, rep)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&ef.asOf, "as-of", "", "evaluate designations in force and ties begun by this date (YYYY[-MM[-DD]]; default today)")
+	f.StringSliceVar(&ef.scenarios, "scenario", nil, "add a proposed rule by name (e.g. HR1516), or all")
+	f.IntVar(&ef.depth, "depth", 4, "most hops a path may have")
+	f.BoolVar(&ef.asJSON, "json", false, "print JSON")
+	f.BoolVar(&ef.asCSV, "csv", false, "print CSV, one row per path")
+	f.BoolVar(&ef.asHTML, "html", false, "write a self-contained HTML report")
+	f.StringVar(&ef.out, "out", "", "write to this file instead of stdout")
+	f.Int64Var(&ef.since, "since", 0, "list exposures new, gone or changed since this list version")
+	return cmd
+}
+
+func parseAsOf(s string) (ties.Date, error) {
+	if s == "" {
+		return ties.MustDate(time.Now().UTC().Format("2006-01-02")), nil
+	}
+	d, err := ties.ParseDate(s)
+	if err != nil {
+		return d, fmt.Errorf("--as-of: %w", err)
+	}
+	return d, nil
+}
+
+func outputFile(cmd *cobra.Command, path string) (io.Writer, func(), error) {
+	if path == "" {
+		return cmd.OutOrStdout(), func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// pathText renders a path as "A → (hosted 2023) B → (student_at) C".
+func pathText(p []exposure.Step) string {
+	var b strings.Builder
+	for i, s := range p {
+		if i > 0 {
+			tie := string(s.Tie)
+			if s.Reverse {
+				tie += "⁻¹"
+			}
+			if d := tieDates(s); d != "" {
+				tie += " " + d
+			}
+			if s.AfterDesignation {
+				tie += ", AFTER DESIGNATION"
+			}
+			fmt.Fprintf(&b, " → (%s) ", tie)
+		}
+		b.WriteString(s.Name)
+	}
+	return b.String()
+}
+
+func tieDates(s exposure.Step) string {
+	switch {
+	case s.Start.IsZero() && s.End.IsZero():
+		return ""
+	case s.End.IsZero():
+		return s.Start.String() + "–"
+	case s.Start.IsZero():
+		return "–" + s.End.String()
+	case s.Start.Date == s.End.Date:
+		return s.Start.String()
+	}
+	return s.Start.String() + "–" + s.End.String()
+}
+
+func designationText(d exposure.DesignatedEntity) string {
+	s := d.Name + " [" + d.List
+	if !d.ListedOn.IsZero() {
+		s += ", listed " + d.ListedOn.String()
+	}
+	if d.Authority != "" {
+		s += " under " + d.Authority
+	}
+	return s + "]"
+}
+
+func printExposure(out io.Writer, rep exposure.Report) {
+	name := rep.OrgName
+	if name == "" {
+		name = rep.Org
+	}
+	fmt.Fprintf(out, "Exposure of %s (%s) as of %s, depth %d\n", name, rep.Org, rep.AsOf.String(), rep.Depth)
+	fmt.Fprintf(out, "%d finding(s) under enacted rules and policies, %d after designation; %d under proposed-rule scenarios\n",
+		rep.Summary.Findings, rep.Summary.AfterDesignation, rep.Summary.Scenario)
+	printFindings(out, "Enacted rules and policies", rep.Findings)
+	printFindings(out, "Scenarios (PROPOSED rules, not law)", rep.ScenarioFindings)
+	for _, n := range rep.Notes {
+		fmt.Fprintln(out, "note:", n)
+	}
+}
+
+func printFindings(out io.Writer, title string, fs []exposure.Finding) {
+	if len(fs) == 0 {
+		return
+	}
+	fmt.Fprintf(out, "\n== %s ==\n", title)
+	for i, f := range fs {
+		mark := ""
+		if f.AfterDesignation {
+			mark = "  ** tie active AFTER designation **"
+		} else if f.PossiblyAfterDesignation {
+			mark = "  (a tie may have been active after designation)"
+		}
+		fmt.Fprintf(out, "\n%d. %s  severity %s, rule %s (%s)%s\n", i+1, designationText(f.Designated), f.Severity, f.Rule.Name, f.Rule.Status, mark)
+		if f.Designated.Via != "" {
+			fmt.Fprintf(out, "   designated via %s\n", f.Designated.Via)
+		}
+		for _, p := range f.Paths {
+			fmt.Fprintf(out, "   - %s\n", pathText(p))
+			for _, s := range p {
+				for _, e := range s.Evidence {
+					fmt.Fprintf(out, "       evidence for %s: %s %s\n", s.Name, e.Title, e.Ref)
+				}
+			}
+		}
+	}
+}
+
+func writeExposureCSV(out io.Writer, rep exposure.Report) error {
+	w := csv.NewWriter(out)
+	w.Write([]string{"org", "as_of", "designated_id", "designated", "list", "listed_on", "authority", "rule", "status", "severity", "after_designation", "hops", "path"}) //nolint:errcheck // Flush reports
+	for _, fs := range [][]exposure.Finding{rep.Findings, rep.ScenarioFindings} {
+		for _, f := range fs {
+			for _, p := range f.Paths {
+				w.Write([]string{rep.Org, rep.AsOf.String(), f.Designated.EntityID, f.Designated.Name, f.Designated.List, //nolint:errcheck // Flush reports
+					f.Designated.ListedOn.String(), f.Designated.Authority, f.Rule.Name, string(f.Rule.Status), f.Severity,
+					strconv.FormatBool(f.AfterDesignation), strconv.Itoa(len(p) - 1), pathText(p)})
+			}
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+func printChanges(out io.Writer, ef exposureFlags, old, cur exposure.Report, since int64, versions []ties.ListVersion) error {
+	ch := exposure.Diff(old, cur)
+	if ef.asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Org     string            `json:"org"`
+			Since   int64             `json:"since_version"`
+			AsOf    exposure.NullDate `json:"as_of"`
+			Changes exposure.Changes  `json:"changes"`
+		}{cur.Org, since, cur.AsOf, ch})
+	}
+	fmt.Fprintf(out, "Exposure of %s: changes since list version %d (now: ", cur.Org, since)
+	for i, v := range versions {
+		if i > 0 {
+			fmt.Fprint(out, ", ")
+		}
+		fmt.Fprintf(out, "%s v%d", v.Dataset, v.ID)
+	}
+	fmt.Fprintln(out, ")")
+	section := func(title string, fs []exposure.Finding) {
+		fmt.Fprintf(out, "\n%s: %d\n", title, len(fs))
+		for _, f := range fs {
+			fmt.Fprintf(out, "  %s  severity %s, rule %s (%s)\n", designationText(f.Designated), f.Severity, f.Rule.Name, f.Rule.Status)
+			if len(f.Paths) > 0 {
+				fmt.Fprintf(out, "    %s\n", pathText(f.Paths[0]))
+			}
+		}
+	}
+	section("New", ch.New)
+	section("Gone", ch.Gone)
+	section("Changed", ch.Changed)
+	return nil
+}
