@@ -139,7 +139,8 @@ func NameBench(path string) (Report, error) {
 	}
 	rep := confusion(cases, scores, match.DefaultThreshold)
 	rep.Name = "name bench " + path
-	for t := 0.50; t <= 0.96; t += 0.02 {
+	for i := 50; i <= 96; i += 2 {
+		t := float64(i) / 100
 		p := confusion(cases, scores, t)
 		rep.Sweep = append(rep.Sweep, SweepPoint{t, p.Precision, p.Recall, p.F1})
 	}

@@ -47,6 +47,14 @@ func TestNameBench(t *testing.T) {
 	if rep.Cases != 826 {
 		t.Errorf("cases = %d, want 826", rep.Cases)
 	}
+	if rep.TP+rep.FP+rep.TN+rep.FN != rep.Cases || len(rep.Sweep) == 0 {
+		t.Errorf("confusion counts do not add up: %+v", rep)
+	}
+	// Floor a little below what the matcher reaches (F1 0.835), so that
+	// regressions fail.
+	if rep.F1 < 0.82 {
+		t.Errorf("F1 %.3f fell below 0.82", rep.F1)
+	}
 }
 
 var (
@@ -92,6 +100,9 @@ func TestRecallUN(t *testing.T) {
 	if rep.Cases < 600 {
 		t.Errorf("only %d positives resolved to a UN entity", rep.Cases)
 	}
+	if rep.Rate < 0.97 { // reached: 0.991
+		t.Errorf("recall@1 %.3f fell below 0.97", rep.Rate)
+	}
 }
 
 func TestFalsePositives(t *testing.T) {
@@ -107,5 +118,8 @@ func TestFalsePositives(t *testing.T) {
 	t.Logf("%s  batch of %d in %v", rep.String(), rep.Cases, elapsed)
 	if rep.Cases != 50000 {
 		t.Errorf("cases = %d", rep.Cases)
+	}
+	if rep.Rate > 0.005 { // reached: 0.0037
+		t.Errorf("false-positive rate %.4f above 0.005", rep.Rate)
 	}
 }

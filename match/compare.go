@@ -56,6 +56,7 @@ type token struct {
 	meta   string // primary double-metaphone code, "" for non-Latin
 	meta2  string
 	digits bool // all digits: must match exactly
+	strict bool // a pinyin syllable: only equal tokens match
 	han    bool
 }
 
@@ -68,6 +69,9 @@ type prepared struct {
 	steps   []string
 	comma   bool // the raw name had "Last, First" order
 	acronym bool // the form is an acronym made from the name
+	pinyin  bool // the form is a reading of Han characters
+	hanText bool // the form is written in Han characters
+	nameHan bool // the name the form was made from is written in Han
 }
 
 // Compare scores how likely a and b name the same entity, in [0,1].
@@ -84,6 +88,9 @@ func comparePrepared(pa, pb []prepared, kind names.Kind) Result {
 	bestScore := -1.0
 	for i := range pa {
 		for j := range pb {
+			if !pairAllowed(&pa[i], &pb[j]) {
+				continue
+			}
 			if s := scoreForms(&pa[i], &pb[j], kind, nil); s > bestScore {
 				bestScore, bi, bj = s, i, j
 			}
@@ -107,6 +114,9 @@ func prepareName(raw string, kind names.Kind) []prepared {
 		}
 		out = append(out, prepareForm(f, kind))
 	}
+	for i := range out {
+		out[i].nameHan = out[0].hanText
+	}
 	return out
 }
 
@@ -126,6 +136,13 @@ func genderPair(a, b string) bool {
 	return false
 }
 
+// pairAllowed tells whether form a of a name whose first form is a0 may be
+// compared with form b of a name whose first form is b0. Two names written
+// in Han characters compare as characters, not as sounds: 高石 is not 高市.
+func pairAllowed(a, b *prepared) bool {
+	return !(a.pinyin && b.pinyin && a.nameHan && b.nameHan)
+}
+
 // abjadUnidecode tells forms that unidecode made from Arabic or Hebrew
 // script: without vowels ("jnn g") they resemble too many names.
 func abjadUnidecode(steps []string) bool {
@@ -138,9 +155,12 @@ func abjadUnidecode(steps []string) bool {
 }
 
 func prepareForm(f names.Form, kind names.Kind) prepared {
-	p := prepared{text: f.Text, steps: f.Steps}
+	p := prepared{text: f.Text, steps: f.Steps, hanText: isHan(f.Text)}
+	strict := false
 	for _, st := range f.Steps {
 		switch {
+		case strings.HasPrefix(st, "pinyin of"), strings.HasPrefix(st, "Wade-Giles"):
+			strict = true
 		case strings.HasPrefix(st, "acronym of"):
 			p.acronym = true
 		case strings.Contains(st, "LAST, First"):
@@ -162,6 +182,7 @@ func prepareForm(f names.Form, kind names.Kind) prepared {
 		}
 		tk := token{text: t, runes: utf8.RuneCountInString(t), weight: 1}
 		tk.digits = isDigits(t)
+		tk.strict = strict
 		tk.han = isHan(t)
 		switch {
 		case stopWords[t] || titles[t]:
@@ -179,6 +200,7 @@ func prepareForm(f names.Form, kind names.Kind) prepared {
 		p.tokens = append(p.tokens, tk)
 	}
 	sort.Strings(p.legal)
+	p.pinyin = strict
 	return p
 }
 
@@ -297,11 +319,12 @@ func tokenSim(a, b *token) float64 {
 		ra, _ := utf8.DecodeRuneInString(a.text)
 		rb, _ := utf8.DecodeRuneInString(b.text)
 		if ra == rb {
-			return 0.9
+			return initialSim
 		}
 		return 0
 	}
-	if a.han != b.han {
+	if a.han != b.han || a.strict || b.strict {
+		// Pinyin syllables are exact readings: jian is not jiang.
 		return 0
 	}
 	lev := levRatio(a.text, b.text)
@@ -317,7 +340,7 @@ func tokenSim(a, b *token) float64 {
 	if a.runes >= 5 && b.runes >= 5 && lev >= 0.5 && a.meta != "" && b.meta != "" &&
 		(a.meta == b.meta || a.meta == b.meta2 || a.meta2 == b.meta || (a.meta2 != "" && a.meta2 == b.meta2)) {
 		// Same sound: transliteration variants such as Husayn/Hussein.
-		s = math.Max(s, 0.75+0.2*s)
+		s = math.Max(s, phoneticSim)
 	}
 	return s
 }
@@ -330,7 +353,7 @@ func effective(s float64) float64 {
 	case s >= 0.9:
 		return s
 	case s >= 0.7:
-		return 0.9 - (0.9-s)*2.5 // 0.7 -> 0.4, 0.8 -> 0.65
+		return 0.9 - (0.9-s)*fuzzSlope // slope 2: 0.7 -> 0.5, 0.8 -> 0.7
 	}
 	return 0
 }
@@ -396,9 +419,13 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result) float64 {
 		w := (ta[p.i].weight + tb[p.j].weight)
 		credit += effective(p.sim) * w
 		matchedW += w
-		if p.sim >= 0.85 && math.Min(ta[p.i].weight, tb[p.j].weight) >= 0.5 {
-			strong = true
-			strongCount++
+		if math.Min(ta[p.i].weight, tb[p.j].weight) >= 0.5 {
+			if p.sim >= 0.85 {
+				strong = true
+			}
+			if p.sim >= 0.75 {
+				strongCount++
+			}
 		}
 	}
 	var unA, unB float64
@@ -417,7 +444,11 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result) float64 {
 	// contradict each other.
 	missing := unA + unB
 	if unA == 0 || unB == 0 {
-		missing *= subsetCost
+		// The first missing name costs little, more missing names more.
+		missing = subsetCost*min(missing, 1) + extraSubsetCost*max(missing-1, 0)
+	} else {
+		// Names on both sides without partners contradict each other.
+		missing *= contradictionCost
 	}
 	score := 0.0
 	if matchedW+missing > 0 {
@@ -434,11 +465,15 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result) float64 {
 	// Crossed pairs mean reordered tokens; persons' names change order
 	// ("Putin Vladimir"), so it costs only a little.
 	if crossed(chosen) && !a.comma && !b.comma {
-		score -= 0.03
+		if kind == names.Organization {
+			score -= 0.03
+		} else {
+			score -= crossedPenalty
+		}
 	}
 	// Different legal forms (AG vs GmbH) suggest different companies.
 	if len(a.legal) > 0 && len(b.legal) > 0 && !overlap(a.legal, b.legal) {
-		score -= 0.1
+		score -= legalClash
 	}
 	if score < 0 {
 		score = 0
@@ -475,10 +510,17 @@ func pairBefore(p, q pairing) bool {
 
 // Tuning knobs, chosen on the name benchmark and the negatives.
 var (
-	subsetCost       = 0.5
-	levWeight        = 0.6
-	shortToken       = 4
-	singleNameFactor = 0.85
+	subsetCost        = 0.5
+	levWeight         = 0.6
+	shortToken        = 4
+	initialSim        = 0.8
+	phoneticSim       = 0.85
+	extraSubsetCost   = 0.65 // each further token missing on one side
+	fuzzSlope         = 2.0
+	contradictionCost = 1.5
+	crossedPenalty    = 0.1
+	legalClash        = 0.2
+	singleNameFactor  = 0.85
 )
 
 // realTokens counts the tokens that carry identity (not particles or
@@ -539,9 +581,9 @@ func mergeJoined(ts, other []token) []token {
 				jr := ts[i].runes + ts[i+1].runes
 				if o.runes >= 4 && abs(o.runes-jr) <= 2 && o.text[0] == joined[0] &&
 					o.text != ts[i].text && o.text != ts[i+1].text &&
-					levRatio(joined, o.text) >= 0.85 {
+					((!ts[i].strict && !o.strict && levRatio(joined, o.text) >= 0.85) || joined == o.text) {
 					t := token{text: joined, runes: ts[i].runes + ts[i+1].runes,
-						weight: math.Max(ts[i].weight, ts[i+1].weight), han: ts[i].han}
+						weight: math.Max(ts[i].weight, ts[i+1].weight), han: ts[i].han, strict: ts[i].strict}
 					if isASCII(joined) {
 						t.meta, t.meta2 = matchr.DoubleMetaphone(joined)
 					}
@@ -582,12 +624,14 @@ func levBytes(a, b string) float64 {
 	if n == 0 || m == 0 {
 		return 0
 	}
-	var buf [2][64]int32
-	var prev, cur []int32
+	// Optimal string alignment: a swap of neighbours ("afiz"/"faiz") is
+	// one edit, the commonest typo.
+	var buf [3][64]int32
+	var pprev, prev, cur []int32
 	if m+1 <= 64 {
-		prev, cur = buf[0][:m+1], buf[1][:m+1]
+		pprev, prev, cur = buf[0][:m+1], buf[1][:m+1], buf[2][:m+1]
 	} else {
-		prev, cur = make([]int32, m+1), make([]int32, m+1)
+		pprev, prev, cur = make([]int32, m+1), make([]int32, m+1), make([]int32, m+1)
 	}
 	for j := 0; j <= m; j++ {
 		prev[j] = int32(j)
@@ -600,9 +644,13 @@ func levBytes(a, b string) float64 {
 			if ca == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ca == b[j-2] && a[i-2] == b[j-1] {
+				d = min(d, pprev[j-2]+1)
+			}
+			cur[j] = d
 		}
-		prev, cur = cur, prev
+		pprev, prev, cur = prev, cur, pprev
 	}
 	return 1 - float64(prev[m])/float64(max(n, m))
 }

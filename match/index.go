@@ -433,6 +433,9 @@ func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Ki
 	for _, fid := range e.forms {
 		f := &ix.forms[fid]
 		for i := range qforms {
+			if !pairAllowed(&qforms[i], &f.prep) {
+				continue
+			}
 			if s := scoreForms(&qforms[i], &f.prep, kind, nil); s > bestScore {
 				bestScore, bestForm, bestQ = s, int(fid), i
 			}

@@ -75,10 +75,26 @@ func TestCompareHan(t *testing.T) {
 	}
 }
 
+func TestCompareHanHomophones(t *testing.T) {
+	// Same reading, different characters: different people.
+	if r := Compare("高石早苗", "高市早苗", names.Person); r.Score >= DefaultThreshold {
+		t.Errorf("高石早苗 ~ 高市早苗 = %.3f (%s), want no match", r.Score, r.AlignmentText())
+	}
+	if r := Compare("習近平", "习近平", names.Person); r.Score < DefaultThreshold {
+		t.Errorf("traditional 習近平 ~ simplified 习近平 = %.3f, want a match", r.Score)
+	}
+}
+
 func TestCompareWadeGiles(t *testing.T) {
+	if len(names.Forms("Hsi Chin-ping", names.Person)) < 2 {
+		t.Skip("names has no Wade-Giles forms yet")
+	}
 	r := Compare("Hsi Chin-ping", "Xi Jinping", names.Person)
 	if r.Score < DefaultThreshold {
-		t.Skipf("Hsi Chin-ping ~ Xi Jinping = %.3f: names has no Wade-Giles forms yet", r.Score)
+		t.Errorf("Hsi Chin-ping ~ Xi Jinping = %.3f (%s)", r.Score, r.AlignmentText())
+	}
+	if !strings.Contains(strings.Join(r.Steps, "; "), "Wade-Giles") {
+		t.Errorf("steps do not mention Wade-Giles: %q", r.Steps)
 	}
 }
 
@@ -95,6 +111,8 @@ func fixture() []ties.Entry {
 		}}, Designations: []ties.Designation{{EntityID: "un:2", ListID: "UN", SourceID: "TAi.024", Start: ties.MustDate("2001-02-23")}}},
 		{Entity: ties.Entity{ID: "sdn:3", Kind: ties.KindVessel, Names: []ties.Name{{Text: "Abdul Ghani Baradar", Type: ties.NamePrimary}}},
 			Designations: []ties.Designation{{EntityID: "sdn:3", ListID: "SDN", SourceID: "99"}}},
+		{Entity: ties.Entity{ID: "x:5", Kind: ties.KindPerson, Names: []ties.Name{{Text: "XI, Jinping", Type: ties.NamePrimary}}},
+			Designations: []ties.Designation{{EntityID: "x:5", ListID: "X", SourceID: "5"}}},
 		{Entity: ties.Entity{ID: "csl:4", Kind: ties.KindOrganization, Countries: []string{"RU"}, Names: []ties.Name{
 			{Text: "Siemens Aktiengesellschaft", Type: ties.NamePrimary}}},
 			Designations: []ties.Designation{{EntityID: "csl:4", ListID: "EL", SourceID: "x4"}}},
@@ -136,6 +154,17 @@ func TestSearchHan(t *testing.T) {
 	}
 	if !strings.Contains(ms[0].Explanation, "ror:0090r4d87") {
 		t.Errorf("explanation does not name the source of the linked name: %s", ms[0].Explanation)
+	}
+	if len(names.Forms("习近平", names.Person)) < 2 {
+		return
+	}
+	for _, q := range []string{"习近平", "Jinping Xi", "Hsi Chin-ping"} {
+		ms = ix.Search(Query{Text: q, Kind: ties.KindPerson})
+		if len(ms) == 0 || ms[0].EntityID != "x:5" {
+			t.Errorf("%s: got %+v, want x:5", q, ms)
+			continue
+		}
+		t.Logf("%s: %s", q, ms[0].Explanation)
 	}
 }
 
