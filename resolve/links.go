@@ -251,10 +251,17 @@ func LinkToLists(graph []ties.Entity, entries []ties.Entry, opt Options) []ties.
 	if perEntity <= 0 {
 		perEntity = 5
 	}
+	// A list row whose id is a graph id is the graph entity itself (a
+	// "listed" line of a native file): SameAs covers it, and a link to it
+	// would take the same (GraphID, TargetID) pair as a same-as link.
+	graphIDs := make(map[string]bool, len(graph))
+	for i := range graph {
+		graphIDs[graph[i].ID] = true
+	}
 	byIdentity := map[string][]int{}
 	var listed []ties.Entry
 	for _, e := range entries {
-		if e.Entity.Kind != ties.KindOrganization && e.Entity.Kind != ties.KindPerson {
+		if e.Entity.Kind != ties.KindOrganization && e.Entity.Kind != ties.KindPerson || graphIDs[e.Entity.ID] {
 			continue
 		}
 		for _, id := range e.Entity.Identifiers {

@@ -121,6 +121,8 @@ func fixtureEntries() []ties.Entry {
 		listEntry("csl:heu", "Harbin Engineering University", "CN"),
 		listEntry("csl:ms", "Microsoft Research Asia", "RU"), // same name, other country
 		listEntry("csl:phys", "Chinese Academy of Sciences Institute of Physics", "CN"),
+		// A native "listed" row: the graph entity itself.
+		listEntry("cas-ict", "Institute of Computing Technology, Chinese Academy of Sciences", "CN"),
 		{Record: ties.Record{Entity: ties.Entity{ID: "csl:lei", Kind: ties.KindOrganization,
 			Names:       []ties.Name{{Text: "Totally Different Name Ltd"}},
 			Identifiers: []ties.Identifier{{Scheme: "ROR", Value: "034T30J35"}}}}},
@@ -162,6 +164,8 @@ func TestLinkToLists(t *testing.T) {
 			t.Errorf("a sibling institute linked: %+v", l)
 		case l.GraphID == "aspi:1" && l.TargetID != "csl:hit", l.GraphID == "aspi:2" && l.TargetID != "csl:heu":
 			t.Errorf("Harbin universities confused: %+v", l)
+		case l.TargetID == "cas-ict":
+			t.Errorf("linked to a list row that is a graph entity: %+v", l)
 		case l.GraphID == "p1":
 			t.Errorf("person linked to an organization: %+v", l)
 		}

@@ -194,6 +194,21 @@ func TestResolveCommand(t *testing.T) {
 			t.Errorf("resolve %q first = %v, want %s (ROR %s)", c.text, first, c.id, c.ror)
 		}
 	}
+	// With links stored, the native organization and its ROR record stay
+	// one (a same_as link, not a link to the native "listed" row).
+	mustRun(t, db, "link", "propose")
+	if l, ok := findLink(linksOf(t, db), "ror:0090r4d87", "cas-ict"); !ok || l.Method != "same_as" {
+		t.Errorf("ror:0090r4d87 -> cas-ict: %+v (found %v), want a same_as link", l, ok)
+	}
+	for _, l := range linksOf(t, db) {
+		if l.GraphID == l.TargetID {
+			t.Errorf("self link %+v", l)
+		}
+	}
+	if out := mustRun(t, db, "resolve", "--json", "ICT, CAS, Beijing"); !strings.Contains(out, `"id":"cas-ict","ror":"0090r4d87"`) {
+		t.Errorf("resolve after link propose: %s", out)
+	}
+
 	out := mustRun(t, db, "resolve", "--json", "Impactstory, Sanford, NC, USA")
 	if !strings.Contains(out, `"candidates":[]`) {
 		t.Errorf("resolve of an unknown affiliation printed %s", out)
