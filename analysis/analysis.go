@@ -90,14 +90,21 @@ func Build(ctx context.Context, st ties.Store, opt Options) (*Model, error) {
 		}
 	}
 	var designated []exposure.Designated
-	seen := map[string]bool{}
+	// One designation per entity, list and end date: the editions of a
+	// list that repeat an open-ended listing (DoD 1286 2023, 2024, ...)
+	// count from the earliest, and a list row seen through several links
+	// counts once.
+	earliest := map[string]int{}
 	add := func(graphID string, d ties.Designation, via string) {
 		id := canonical(canon, graphID)
-		key := strings.Join([]string{id, d.ListID, d.Start.String(), d.Authority}, "\x00")
-		if seen[key] {
+		key := strings.Join([]string{id, d.ListID, d.End.String()}, "\x00")
+		if i, ok := earliest[key]; ok {
+			if d.Start.Before(designated[i].Designation.Start) {
+				designated[i].Designation, designated[i].Via = d, via
+			}
 			return
 		}
-		seen[key] = true
+		earliest[key] = len(designated)
 		designated = append(designated, exposure.Designated{EntityID: id, Designation: d, ListName: listNames[d.ListID], Via: via})
 	}
 	for _, v := range versions {
