@@ -185,6 +185,9 @@ func BenchmarkExposureDepth4(b *testing.B) {
 	start := time.Now()
 	g.Exposure(Query{Org: orgs[0], AsOf: asOf, Designated: des})
 	indexTime := time.Since(start)
+	var withIndex runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&withIndex)
 
 	var durations, cpu []time.Duration
 	findings, paths := 0, 0
@@ -220,6 +223,7 @@ func BenchmarkExposureDepth4(b *testing.B) {
 	b.ReportMetric(float64(paths)/float64(len(durations)), "paths/query")
 	b.ReportMetric(float64(benchHeap)/(1<<20), "heap-MB")
 	b.ReportMetric(float64(benchHeap)/float64(tieCount), "heap-bytes/tie")
+	b.ReportMetric(float64(withIndex.HeapAlloc)/(1<<20), "heap-with-index-MB")
 	b.ReportMetric(float64(g.tieBytes())/float64(tieCount), "tie-index-bytes/tie")
 	b.ReportMetric(benchBuild.Seconds(), "build-s")
 	b.ReportMetric(float64(indexTime)/1e6, "first-query-ms")

@@ -24,6 +24,10 @@ type Graph struct {
 	index    map[string]uint32
 	entities []ties.Entity // the caller's slice, not copied
 	entPos   []int32       // node -> index in entities, -1 for ids seen only in ties
+	// names and entKinds copy what paths show of each node, so building a
+	// report does not chase each entity's Names slice (a cache miss each).
+	names    []string
+	entKinds []ties.EntityKind
 
 	// Ties, sorted by from node.
 	eFrom, eTo     []uint32
@@ -214,6 +218,17 @@ func (b *Builder) Build() *Graph {
 		g.inTie[fill[to]] = uint32(e)
 		fill[to]++
 	}
+	g.names = make([]string, n)
+	g.entKinds = make([]ties.EntityKind, n)
+	for i := range n {
+		g.names[i] = g.ids[i]
+		if p := g.entPos[i]; p >= 0 {
+			if s := g.entities[p].PrimaryName(); s != "" {
+				g.names[i] = s
+			}
+			g.entKinds[i] = g.entities[p].Kind
+		}
+	}
 	b.g = nil
 	return g
 }
@@ -270,21 +285,9 @@ func (g *Graph) entity(n uint32) ties.Entity {
 	return ties.Entity{ID: g.ids[n]}
 }
 
-func (g *Graph) name(n uint32) string {
-	if p := g.entPos[n]; p >= 0 {
-		if s := g.entities[p].PrimaryName(); s != "" {
-			return s
-		}
-	}
-	return g.ids[n]
-}
+func (g *Graph) name(n uint32) string { return g.names[n] }
 
-func (g *Graph) kindOf(n uint32) ties.EntityKind {
-	if p := g.entPos[n]; p >= 0 {
-		return g.entities[p].Kind
-	}
-	return ""
-}
+func (g *Graph) kindOf(n uint32) ties.EntityKind { return g.entKinds[n] }
 
 // tie rebuilds tie e as a ties.Tie.
 func (g *Graph) tie(e uint32) ties.Tie {
