@@ -3,6 +3,7 @@ package exposure_test
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"testing"
 
 	"ties"
@@ -110,6 +111,9 @@ func TestExampleFindings(t *testing.T) {
 	}
 	scenario := map[string]bool{}
 	for _, f := range rep.ScenarioFindings {
+		if !strings.Contains(f.Designated.Authority, "H.R.1516") || !strings.Contains(f.Designated.List, "Chinese entity of concern") {
+			t.Errorf("scenario finding does not name the bill: %+v", f.Designated)
+		}
 		if f.Rule.Status != ties.RuleProposed {
 			t.Errorf("scenario finding under %s rule %s", f.Rule.Status, f.Rule.Name)
 		}

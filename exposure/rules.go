@@ -301,6 +301,9 @@ func NewRule(name string, params map[string]string) (Rule, error) {
 			return r, fieldErr(k, "unknown rule setting (want status, kind, effective, suspended, citation, title, lists, ties, min_share, max_depth, root, designation, introduced, passed_house or passed_senate)")
 		}
 	}
+	if r.Citation == "" {
+		r.Citation = r.Title
+	}
 	if r.Status == "" {
 		return r, fieldErr("status", "missing: every rule says whether it is enacted, proposed or policy")
 	}
