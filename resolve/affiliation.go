@@ -133,28 +133,48 @@ func (r *Resolver) Resolve(text string, limit int) []Candidate {
 			add(expanded[i] + ", " + expanded[i+1])
 		}
 	}
-	best := map[string]*Candidate{}
+	for _, c := range chunks(text) {
+		if strings.ContainsAny(c, "()[]（）") {
+			add(c)
+		}
+	}
+	// Each candidate keeps its best score and the length (in words) of the
+	// query that gave it: on equal scores the organization named by the
+	// longer text is the more specific ("Microsoft (Singapore)" over the
+	// "Microsoft" it contains).
+	type found struct {
+		Candidate
+		words int
+	}
+	best := map[string]*found{}
 	for _, q := range queries {
+		words := len(strings.Fields(q))
 		for _, m := range r.ix.Search(match.Query{Text: q, Kind: ties.KindOrganization, Threshold: ResolveThreshold, Limit: 10}) {
 			c := r.canonical(m.EntityID)
 			if b, ok := best[c]; ok {
-				b.Score = max(b.Score, m.Score)
+				if m.Score > b.Score || m.Score == b.Score && words > b.words {
+					b.Score, b.words = m.Score, words
+				}
 				continue
 			}
 			name := m.Name
 			if e, ok := r.entities[c]; ok {
 				name = e.PrimaryName()
 			}
-			best[c] = &Candidate{ID: c, ROR: r.ror[c], Name: name, Score: m.Score}
+			best[c] = &found{Candidate{ID: c, ROR: r.ror[c], Name: name, Score: m.Score}, words}
 		}
 	}
-	rest := make([]Candidate, 0, len(best))
-	for _, c := range best {
-		rest = append(rest, *c)
+	sorted := make([]*found, 0, len(best))
+	for _, f := range best {
+		sorted = append(sorted, f)
 	}
-	slices.SortFunc(rest, func(a, b Candidate) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
+	slices.SortFunc(sorted, func(a, b *found) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(b.words, a.words), strings.Compare(a.ID, b.ID))
 	})
+	rest := make([]Candidate, len(sorted))
+	for i, f := range sorted {
+		rest[i] = f.Candidate
+	}
 	// Pick the best remaining candidate, then prefer any candidate inside
 	// it that scored nearly as well: "State Key Laboratory of Computer
 	// Architecture, Institute of Computing Technology, Chinese Academy of
@@ -294,16 +314,19 @@ var places = func() map[string]bool {
 }()
 
 // isPlace reports whether every word of a normalized segment is a place
-// word (or the whole segment is a place name), or it ends in a word such
-// as "district" or "road" that only addresses end in.
+// word (or the whole segment is a place name), or it is short and ends in
+// a word such as "district" or "road" ("People's Government of Zhejiang
+// Province" is an organization).
 func isPlace(norm string) bool {
 	if norm == "" || places[norm] {
 		return true
 	}
 	words := strings.Fields(norm)
-	switch words[len(words)-1] {
-	case "district", "province", "county", "prefecture", "road", "street":
-		return true // "Haidian District", "Zhongguancun East Road"
+	if len(words) <= 3 {
+		switch words[len(words)-1] {
+		case "district", "province", "county", "prefecture", "road", "street":
+			return true // "Haidian District", "Zhongguancun East Road"
+		}
 	}
 	for i := 0; i < len(words); {
 		// two-word names first ("hong kong", "inner mongolia")
@@ -326,6 +349,19 @@ func isPlace(norm string) bool {
 // District") or hold no letters are dropped, as are two-letter segments
 // such as US state codes.
 func Segments(text string) []string {
+	return split(clean(text), "(),;[]（），；|\n\t")
+}
+
+// chunks are the comma-separated parts of an affiliation with their
+// brackets kept: "Microsoft (Singapore)" is a name, not "Microsoft" in
+// Singapore.
+func chunks(text string) []string {
+	return split(clean(text), ",;，；|\n\t")
+}
+
+// clean bounds the text and removes e-mail addresses, URLs and postal
+// codes.
+func clean(text string) string {
 	if len(text) > maxAffiliation {
 		text = text[:maxAffiliation]
 		for !utf8.ValidString(text) && len(text) > 0 {
@@ -334,18 +370,19 @@ func Segments(text string) []string {
 	}
 	text = emailPattern.ReplaceAllString(text, " ")
 	text = urlPattern.ReplaceAllString(text, " ")
-	text = postalPattern.ReplaceAllString(text, " ")
-	parts := strings.FieldsFunc(text, func(r rune) bool {
-		switch r {
-		case ',', ';', '(', ')', '[', ']', '，', '；', '（', '）', '|', '\n', '\t':
-			return true
-		}
-		return false
-	})
+	return postalPattern.ReplaceAllString(text, " ")
+}
+
+// split cuts text at any of seps and keeps the parts that may name an
+// organization, at most maxSegments.
+func split(text, seps string) []string {
+	parts := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(seps, r) })
 	var out []string
 	for _, p := range parts {
 		p = strings.Join(strings.Fields(p), " ")
-		p = strings.TrimFunc(p, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
+		p = strings.TrimFunc(p, func(r rune) bool {
+			return (unicode.IsPunct(r) || unicode.IsSpace(r)) && !strings.ContainsRune("()[]（）", r)
+		})
 		p = strings.TrimPrefix(strings.TrimPrefix(p, "and "), "& ")
 		norm := names.Normalize(p)
 		if !hasLetter(norm) || isPlace(norm) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -314,4 +315,31 @@ func rawAffiliations(t *testing.T, data []byte) []string {
 		out = append(out, a.Raw...)
 	}
 	return out
+}
+
+// TestRealResolveOwnNames resolves the name of every ROR record of the
+// subset, with a city and country added: the record itself (or a record of
+// exactly the same name) must come first, so that the preference for parts
+// over wholes never displaces an exact whole.
+func TestRealResolveOwnNames(t *testing.T) {
+	g := rorGraph(t)
+	r := NewResolver(g.Entities, g.Ties, SameAs(g.Entities))
+	byName := map[string][]string{}
+	for _, e := range g.Entities {
+		byName[strings.ToLower(e.PrimaryName())] = append(byName[strings.ToLower(e.PrimaryName())], e.ID)
+	}
+	tried, wrong := 0, 0
+	for _, e := range g.Entities {
+		if e.Kind != ties.KindOrganization || e.Remarks == ror.StubRemark {
+			continue
+		}
+		tried++
+		text := e.PrimaryName() + ", Beijing 100190, China"
+		got := r.Resolve(text, 3)
+		if len(got) == 0 || !slices.Contains(byName[strings.ToLower(got[0].Name)], e.ID) {
+			wrong++
+			t.Errorf("Resolve(%q) = %+v, want %s first", text, got, e.ID)
+		}
+	}
+	t.Logf("%d of %d names resolved to another organization first", wrong, tried)
 }
