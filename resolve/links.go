@@ -237,7 +237,8 @@ func Canonical(links []ties.Link) map[string]string {
 }
 
 // LinkToLists links graph organizations and persons to list entries: by a
-// shared identifier first (confidence 1), then by name. Every name of the
+// shared identifier first (confidence 1), then by name (persons only with
+// a nearly exact name and the same birth year on both sides). Every name of the
 // graph entity except short abbreviations is searched in an index over the
 // entries of the same kind; a match scoring at least the threshold links
 // when the two share a country or either has none. Names of type
@@ -272,8 +273,12 @@ func LinkToLists(graph []ties.Entity, entries []ties.Entry, opt Options) []ties.
 		listed = append(listed, e)
 	}
 	countries := make(map[string][]string, len(listed))
+	births := map[string][]string{}
 	for i := range listed {
 		countries[listed[i].Entity.ID] = entityCountries(&listed[i].Entity)
+		if y := birthYears(&listed[i].Entity); len(y) > 0 {
+			births[listed[i].Entity.ID] = y
+		}
 	}
 	ix := match.Build(listed)
 
@@ -291,7 +296,7 @@ func LinkToLists(graph []ties.Entity, entries []ties.Entry, opt Options) []ties.
 				if gi >= len(graph) {
 					return
 				}
-				perGraph[gi] = linksFor(&graph[gi], ix, listed, byIdentity, countries, threshold, perEntity)
+				perGraph[gi] = linksFor(&graph[gi], ix, listed, byIdentity, countries, births, threshold, perEntity)
 			}
 		}()
 	}
@@ -305,7 +310,7 @@ func LinkToLists(graph []ties.Entity, entries []ties.Entry, opt Options) []ties.
 
 // linksFor links one graph entity: identifier links, then name links,
 // best first, at most perEntity.
-func linksFor(g *ties.Entity, ix *match.Index, listed []ties.Entry, byIdentity map[string][]int, countries map[string][]string, threshold float64, perEntity int) []ties.Link {
+func linksFor(g *ties.Entity, ix *match.Index, listed []ties.Entry, byIdentity map[string][]int, countries, births map[string][]string, threshold float64, perEntity int) []ties.Link {
 	if g.Kind != ties.KindOrganization && g.Kind != ties.KindPerson {
 		return nil
 	}
@@ -322,12 +327,24 @@ func linksFor(g *ties.Entity, ix *match.Index, listed []ties.Entry, byIdentity m
 		}
 	}
 	gc := entityCountries(g)
+	// People share names far more than organizations do ("Zhou Ming"): a
+	// person links by name only when the name agrees nearly exactly and
+	// both sides give the same birth year.
+	var gBirths []string
+	if g.Kind == ties.KindPerson {
+		if gBirths = birthYears(g); len(gBirths) == 0 {
+			return sortLinks(best, perEntity)
+		}
+	}
 	for _, n := range g.Names {
 		if !linkableName(n) {
 			continue
 		}
 		for _, m := range ix.Search(match.Query{Text: n.Text, Kind: g.Kind, Threshold: threshold, Limit: perEntity}) {
 			if !nameLinkHolds(m, gc, countries[m.EntityID], threshold) {
+				continue
+			}
+			if g.Kind == ties.KindPerson && (m.Score < noCountryScore || !sharesAny(gBirths, births[m.EntityID])) {
 				continue
 			}
 			if prev, ok := best[m.EntityID]; ok && (prev.Method == MethodIdentifier || prev.Confidence >= m.Score) {
@@ -337,6 +354,11 @@ func linksFor(g *ties.Entity, ix *match.Index, listed []ties.Entry, byIdentity m
 				Confidence: m.Score, Status: StatusProposed, Reason: m.Explanation}
 		}
 	}
+	return sortLinks(best, perEntity)
+}
+
+// sortLinks orders links best first (then by target) and keeps at most n.
+func sortLinks(best map[string]ties.Link, n int) []ties.Link {
 	links := make([]ties.Link, 0, len(best))
 	for _, l := range best {
 		links = append(links, l)
@@ -344,10 +366,30 @@ func linksFor(g *ties.Entity, ix *match.Index, listed []ties.Entry, byIdentity m
 	slices.SortFunc(links, func(a, b ties.Link) int {
 		return cmp.Or(cmp.Compare(b.Confidence, a.Confidence), strings.Compare(a.TargetID, b.TargetID))
 	})
-	if len(links) > perEntity {
-		links = links[:perEntity]
+	if len(links) > n {
+		links = links[:n]
 	}
 	return links
+}
+
+// birthYears returns the years of the entity's birth dates.
+func birthYears(e *ties.Entity) []string {
+	var ys []string
+	for _, d := range e.Dates {
+		if strings.EqualFold(d.Type, "birth") && len(d.Value) >= 4 && !slices.Contains(ys, d.Value[:4]) {
+			ys = append(ys, d.Value[:4])
+		}
+	}
+	return ys
+}
+
+func sharesAny(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // linkableName reports whether a name is specific enough to link by:

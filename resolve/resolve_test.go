@@ -170,6 +170,30 @@ func TestLinkToLists(t *testing.T) {
 			t.Errorf("person linked to an organization: %+v", l)
 		}
 	}
+	// People: a shared name alone does not link; the same birth year does.
+	person := func(id, name, born string) ties.Entity {
+		e := ties.Entity{ID: id, Kind: ties.KindPerson, Names: []ties.Name{{Text: name, Type: ties.NamePrimary}}}
+		if born != "" {
+			e.Dates = []ties.EntityDate{{Type: "birth", Value: born}}
+		}
+		return e
+	}
+	listedPerson := ties.Entry{Record: ties.Record{Entity: person("sdn:1", "ZHOU, Ming", "1970-05-01")}}
+	for _, c := range []struct {
+		g    ties.Entity
+		want bool
+	}{
+		{person("zhou-ming", "Zhou Ming", ""), false},
+		{person("zhou-ming", "Zhou Ming", "1968"), false},
+		{person("zhou-ming", "Zhou Ming", "1970"), true},
+		{person("zhou-ming", "Zhou Mingyu", "1970"), false},
+	} {
+		got := LinkToLists([]ties.Entity{c.g}, []ties.Entry{listedPerson}, Options{})
+		if (len(got) == 1) != c.want {
+			t.Errorf("person %v born %v: links %+v, want linked=%v", c.g.Names, c.g.Dates, got, c.want)
+		}
+	}
+
 	// A higher threshold drops name links, not identifier links.
 	strict := LinkToLists(fixtureGraph(), fixtureEntries(), Options{Threshold: 1.01})
 	for _, l := range strict {
