@@ -1,0 +1,194 @@
+import { h, clear, errorBox, entityLink } from '../dom';
+import { screenBatch, screenOne } from '../api';
+import { namesFromFile, toCSV } from '../csv';
+import { download } from '../exportReport';
+import type { Match, ScreenResult } from '../types';
+
+// Kept across page changes so going back to Screen shows the last results.
+let lastSingle: ScreenResult | null = null;
+let lastBatch: ScreenResult[] = [];
+
+function score(s: number): string {
+  return s.toFixed(3);
+}
+
+function version(m: Match): string {
+  if (!m.dataset && !m.version_id) return '';
+  return `${m.dataset ?? ''}${m.version_id ? ' v' + m.version_id : ''}`;
+}
+
+function matchesTable(r: ScreenResult): HTMLElement {
+  if (!r.matches?.length) return h('p', { 'data-testid': 'no-match' }, `No match for "${r.query}".`);
+  return h(
+    'table',
+    { className: 'results', 'data-testid': 'screen-results' },
+    h('caption', {}, `${r.matches.length} match(es) for "${r.query}"`),
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...['Score', 'Name', 'Matched name', 'List', 'Listed on', 'Authority', 'Explanation', 'List version'].map((t) => h('th', { scope: 'col' }, t))),
+    ),
+    h(
+      'tbody',
+      {},
+      r.matches.map((m) =>
+        h(
+          'tr',
+          { 'data-testid': 'match-row', 'data-entity-id': m.entity_id },
+          h('td', { className: 'num' }, score(m.score)),
+          h('td', {}, entityLink(m.entity_id, m.name), m.kind ? h('span', { className: 'muted' }, ` (${m.kind})`) : null),
+          h('td', {}, m.matched_name),
+          h('td', {}, m.list, m.program ? h('div', { className: 'muted' }, m.program) : null),
+          h('td', { className: 'date' }, m.listed_on ?? 'not given'),
+          h('td', {}, m.authority),
+          h('td', { className: 'explanation' }, m.explanation),
+          h('td', {}, version(m)),
+        ),
+      ),
+    ),
+  );
+}
+
+function batchTable(results: ScreenResult[]): HTMLElement {
+  return h(
+    'table',
+    { className: 'results', 'data-testid': 'batch-results' },
+    h('caption', {}, `Batch results (${results.length})`),
+    h('thead', {}, h('tr', {}, ...['#', 'Query', 'Top match', 'Score', 'List', 'Listed on', 'Authority', 'Matches'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      {},
+      results.map((r, i) => {
+        const m = r.matches?.[0];
+        return h(
+          'tr',
+          { 'data-testid': 'batch-row', className: m ? 'hit' : '' },
+          h('td', { className: 'num' }, i + 1),
+          h('td', {}, r.query),
+          h('td', {}, m ? entityLink(m.entity_id, m.name) : r.error ? h('span', { className: 'error' }, r.error) : 'no match'),
+          h('td', { className: 'num' }, m ? score(m.score) : ''),
+          h('td', {}, m?.list ?? ''),
+          h('td', { className: 'date' }, m ? (m.listed_on ?? 'not given') : ''),
+          h('td', {}, m?.authority ?? ''),
+          h('td', { className: 'num' }, r.matches?.length ?? 0),
+        );
+      }),
+    ),
+  );
+}
+
+function batchCSV(results: ScreenResult[]): string {
+  const rows: unknown[][] = [['query', 'rank', 'score', 'entity_id', 'name', 'matched_name', 'list', 'source_id', 'listed_on', 'authority', 'explanation', 'list_version']];
+  for (const r of results) {
+    if (!r.matches?.length) rows.push([r.query, 0, '', '', '', '', '', '', '', '', 'no match', '']);
+    r.matches?.forEach((m, i) =>
+      rows.push([r.query, i + 1, score(m.score), m.entity_id, m.name, m.matched_name, m.list, m.source_id, m.listed_on ?? '', m.authority, m.explanation, version(m)]),
+    );
+  }
+  return toCSV(rows);
+}
+
+export function screenPage(root: HTMLElement): void {
+  const single = h('div', { id: 'single-results', 'aria-live': 'polite' });
+  const input = h('input', { id: 'screen-name', name: 'name', type: 'search', required: true, autocomplete: 'off', 'data-testid': 'screen-name', placeholder: 'e.g. ICT CAS' });
+  const form = h(
+    'form',
+    { className: 'row', role: 'search', 'aria-label': 'Screen a name' },
+    h('label', { for: 'screen-name' }, 'Name'),
+    input,
+    h('button', { type: 'submit', 'data-testid': 'screen-submit' }, 'Screen'),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const name = input.value.trim();
+    if (!name) return;
+    clear(single);
+    single.append(h('p', { className: 'muted' }, 'Screening…'));
+    try {
+      lastSingle = await screenOne(name);
+      clear(single);
+      single.append(matchesTable(lastSingle));
+    } catch (e) {
+      clear(single);
+      single.append(errorBox(e));
+    }
+  });
+
+  const file = h('input', { id: 'batch-file', type: 'file', accept: '.csv,.txt,text/csv,text/plain', 'data-testid': 'batch-file' });
+  const column = h('input', { id: 'batch-column', type: 'text', placeholder: 'name', size: 10 });
+  const progress = h('progress', { id: 'batch-progress', max: 1, value: 0, 'aria-label': 'Batch progress', 'data-testid': 'batch-progress' });
+  const status = h('p', { id: 'batch-status', role: 'status', 'data-testid': 'batch-status' });
+  const batchOut = h('div', { id: 'batch-results' });
+  const save = h('button', { type: 'button', disabled: true, 'data-testid': 'batch-download' }, 'Download results (CSV)');
+  save.addEventListener('click', () => download('screening-results.csv', 'text/csv', batchCSV(lastBatch)));
+  const batchForm = h(
+    'form',
+    { 'aria-label': 'Screen a batch' },
+    h(
+      'div',
+      { className: 'row' },
+      h('label', { for: 'batch-file' }, 'File'),
+      file,
+      h('label', { for: 'batch-column' }, 'CSV column'),
+      column,
+      h('button', { type: 'submit', 'data-testid': 'batch-submit' }, 'Screen file'),
+      save,
+    ),
+    h('p', { className: 'muted' }, 'A CSV with a header row (the "name" column, else the first) or a text file with one name a line.'),
+    h('div', { className: 'row' }, progress, status),
+  );
+  batchForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = file.files?.[0];
+    if (!f) {
+      status.textContent = 'Choose a file first.';
+      return;
+    }
+    clear(batchOut);
+    save.disabled = true;
+    status.removeAttribute('data-done');
+    try {
+      const text = await f.text();
+      const names = namesFromFile(text, /\.csv$/i.test(f.name) || f.type === 'text/csv', column.value);
+      if (!names.length) throw new Error(`${f.name}: no names found`);
+      lastBatch = [];
+      progress.max = names.length;
+      progress.value = 0;
+      status.textContent = `0 / ${names.length} screened`;
+      const t0 = performance.now();
+      let shown = 0;
+      await screenBatch(names, (r) => {
+        lastBatch.push(r);
+        progress.value = lastBatch.length;
+        status.textContent = `${lastBatch.length} / ${names.length} screened`;
+        // Redraw the table now and then, not on every line of a big batch.
+        if (lastBatch.length - shown >= 200) {
+          shown = lastBatch.length;
+          clear(batchOut);
+          batchOut.append(batchTable(lastBatch));
+        }
+      });
+      const hits = lastBatch.filter((r) => r.matches?.length).length;
+      status.textContent = `${lastBatch.length} / ${names.length} screened, ${hits} with matches, in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+      status.setAttribute('data-done', 'true');
+      save.disabled = false;
+      clear(batchOut);
+    } catch (e) {
+      clear(batchOut);
+      batchOut.append(errorBox(e));
+    }
+    if (lastBatch.length) batchOut.append(batchTable(lastBatch));
+  });
+
+  if (lastSingle) single.append(matchesTable(lastSingle));
+  if (lastBatch.length) {
+    batchOut.append(batchTable(lastBatch));
+    save.disabled = false;
+  }
+  root.append(
+    h('h1', {}, 'Screen'),
+    h('section', { 'aria-labelledby': 'h-single' }, h('h2', { id: 'h-single' }, 'One name'), form, single),
+    h('section', { 'aria-labelledby': 'h-batch' }, h('h2', { id: 'h-batch' }, 'Batch'), batchForm, batchOut),
+  );
+  input.focus();
+}
