@@ -287,8 +287,15 @@ func (g *Graph) finding(d *designation, paths []path, truncated bool, asOf ties.
 		Distance:  len(paths[0].ties),
 	}
 	scored := make([]scoredPath, 0, len(paths))
+	total := 0
 	for _, p := range paths {
-		scored = append(scored, g.scorePath(p, d, asOf))
+		total += len(p.nodes)
+	}
+	slab := make([]Step, 0, total) // one allocation for every step
+	for _, p := range paths {
+		var sp scoredPath
+		sp, slab = g.scorePath(p, d, asOf, slab)
+		scored = append(scored, sp)
 	}
 	slices.SortStableFunc(scored, func(a, b scoredPath) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -296,6 +303,7 @@ func (g *Graph) finding(d *designation, paths []path, truncated bool, asOf ties.
 		}
 		return cmp.Compare(a.hops, b.hops)
 	})
+	f.Paths = make([][]Step, 0, len(scored))
 	for _, sp := range scored {
 		f.Paths = append(f.Paths, sp.steps)
 		f.AfterDesignation = f.AfterDesignation || sp.after
@@ -322,13 +330,13 @@ var statusWeight = map[ties.RuleStatus]float64{
 
 // scorePath rates a path: the rule's status, the weakest tie on it, its
 // length, and above all whether a tie on it ran after the designation.
-func (g *Graph) scorePath(p path, d *designation, asOf ties.Date) scoredPath {
+func (g *Graph) scorePath(p path, d *designation, asOf ties.Date, slab []Step) (scoredPath, []Step) {
 	sp := scoredPath{hops: len(p.ties)}
+	first := len(slab)
 	listedFirst, listedLast := dayKey(d.listedOn.First()), dayKey(d.listedOn.Last())
 	strength := float32(1)
 	ownTree := true
-	sp.steps = make([]Step, 0, len(p.nodes))
-	sp.steps = append(sp.steps, g.step(p.nodes[0]))
+	slab = append(slab, g.step(p.nodes[0]))
 	for i, e := range p.ties {
 		st := g.step(p.nodes[i+1])
 		st.Tie = g.kinds[g.eKind[e]]
@@ -360,7 +368,7 @@ func (g *Graph) scorePath(p path, d *designation, asOf ties.Date) scoredPath {
 			ownTree = false
 		}
 		strength = min(strength, ks)
-		sp.steps = append(sp.steps, st)
+		slab = append(slab, st)
 	}
 	if sp.after {
 		sp.maybe = false
@@ -374,7 +382,8 @@ func (g *Graph) scorePath(p path, d *designation, asOf ties.Date) scoredPath {
 		sp.score += 15
 	}
 	sp.score = float64(int(sp.score*10+0.5)) / 10
-	return sp
+	sp.steps = slab[first:len(slab):len(slab)]
+	return sp, slab
 }
 
 func severityOf(sp scoredPath) string {
