@@ -110,14 +110,14 @@ func intParam(v, name string, def, lo, hi int) (int, error) {
 // entityResponse is a list entry or a graph entity with what is known of
 // it: designations in force and links.
 type entityResponse struct {
-	Entity       ties.Entity          `json:"entity"`
-	Source       string               `json:"source"` // "list" or "graph"
-	Dataset      string               `json:"dataset,omitempty"`
-	VersionID    int64                `json:"version_id,omitempty"`
-	Designations []ties.Designation   `json:"designations"`
+	Entity       ties.Entity           `json:"entity"`
+	Source       string                `json:"source"` // "list" or "graph"
+	Dataset      string                `json:"dataset,omitempty"`
+	VersionID    int64                 `json:"version_id,omitempty"`
+	Designations []ties.Designation    `json:"designations"`
 	Designated   []exposure.Designated `json:"designated,omitempty"` // graph entity: designations through links
-	Links        []ties.Link          `json:"links"`
-	CanonicalID  string               `json:"canonical_id,omitempty"` // when merged into another graph entity
+	Links        []ties.Link           `json:"links"`
+	CanonicalID  string                `json:"canonical_id,omitempty"` // when merged into another graph entity
 }
 
 func (s *Server) entity(w http.ResponseWriter, r *http.Request) error {

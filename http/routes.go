@@ -1,8 +1,8 @@
 package http
 
 import (
-	"log/slog"
 	"context"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"

@@ -424,8 +424,10 @@ func TestExposureShowsTheMicrosoftPath(t *testing.T) {
 	var rep struct {
 		Org      string `json:"org"`
 		Findings []struct {
-			Designated       struct{ EntityID string `json:"entity_id"` } `json:"designated"`
-			AfterDesignation bool                                         `json:"after_designation"`
+			Designated struct {
+				EntityID string `json:"entity_id"`
+			} `json:"designated"`
+			AfterDesignation bool `json:"after_designation"`
 			Paths            [][]struct {
 				EntityID string `json:"entity_id"`
 			} `json:"paths"`
@@ -484,7 +486,7 @@ func TestExposureShowsTheMicrosoftPath(t *testing.T) {
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	var doc struct {
 		Paths map[string]map[string]struct {
-			Role     string           `json:"x-role"`
+			Role     string            `json:"x-role"`
 			Security *[]map[string]any `json:"security"`
 		} `json:"paths"`
 	}
