@@ -58,6 +58,7 @@ func newRootCmd() *cobra.Command {
 		newExposureCmd(g),
 		newCheckCmd(g),
 		newDemoCmd(g),
+		newServeCmd(g), newTokenCmd(g), newAuditCmd(g),
 	)
 	return root
 }

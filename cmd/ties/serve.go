@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"ties/examples"
+	tieshttp "ties/http"
+	"ties/ingest"
+	"ties/web"
+)
+
+type serveFlags struct {
+	addr      string
+	demo      bool
+	rate      float64
+	burst     int
+	maxBatch  int
+	grace     time.Duration
+	logFormat string
+	noUI      bool
+}
+
+func newServeCmd(g *globalFlags) *cobra.Command {
+	var sf serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080] [--demo]",
+		Short: "Serve the JSON API (/v1), the web UI and /metrics",
+		Long: `serve answers the JSON API under /v1 (described at /v1/openapi.json) and
+serves the web UI at /. Every endpoint but /healthz needs a bearer token:
+create one with ` + "`ties token create --role viewer|analyst|admin`" + `.
+With --demo (loopback addresses only) requests without a token act as
+admin, and an empty store gets the embedded reference case.
+
+Every screening is appended to the audit trail (` + "`ties audit verify`" + `).
+SIGINT or SIGTERM stops accepting and lets in-flight requests finish.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runServe(cmd, g, sf)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&sf.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	f.BoolVar(&sf.demo, "demo", false, "no token needed (loopback addresses only); load the reference case into an empty store")
+	f.Float64Var(&sf.rate, "rate", 100, "requests per second per token (0: no limit)")
+	f.IntVar(&sf.burst, "burst", 0, "rate limit bucket size (default 2 × --rate)")
+	f.IntVar(&sf.maxBatch, "max-batch", 50_000, "most names per screening request")
+	f.DurationVar(&sf.grace, "shutdown-timeout", 30*time.Second, "how long in-flight requests may run after SIGINT/SIGTERM")
+	f.StringVar(&sf.logFormat, "log-format", "json", "log format on stderr: json or text")
+	f.BoolVar(&sf.noUI, "no-ui", false, "do not serve the web UI")
+	return cmd
+}
+
+func init() {
+	// `ties demo` serves after loading when a server is built in.
+	demoServe = func(cmd *cobra.Command, g *globalFlags, addr string) error {
+		return runServe(cmd, g, serveFlags{addr: addr, demo: true, rate: 100, maxBatch: 50_000, grace: 30 * time.Second, logFormat: "text"})
+	}
+}
+
+func runServe(cmd *cobra.Command, g *globalFlags, sf serveFlags) error {
+	if sf.demo {
+		if err := tieshttp.CheckDemoAddr(sf.addr); err != nil {
+			return err
+		}
+	}
+	var logger *slog.Logger
+	switch sf.logFormat {
+	case "json":
+		logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	case "text":
+		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	default:
+		return fmt.Errorf("--log-format %q: want json or text", sf.logFormat)
+	}
+	st, err := g.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	store, ok := st.(tieshttp.Store)
+	if !ok {
+		return errors.New("this store keeps no tokens or audit trail; serve needs the sqlite store")
+	}
+	ctx := cmd.Context()
+	if sf.demo {
+		versions, err := st.Versions(ctx)
+		if err != nil {
+			return err
+		}
+		if len(versions) == 0 {
+			res, err := ingest.LoadNative(ctx, st, examples.MicrosoftCASName, examples.MicrosoftCAS, ingest.Options{})
+			if err != nil {
+				return err
+			}
+			printResult(cmd.ErrOrStderr(), res)
+			if err := proposeLinks(ctx, st); err != nil {
+				return err
+			}
+		}
+	}
+	opt := tieshttp.Options{
+		Store: store, Logger: logger, Demo: sf.demo,
+		RateLimit: sf.rate, RateBurst: sf.burst, MaxBatch: sf.maxBatch, ShutdownTimeout: sf.grace,
+	}
+	if !sf.noUI {
+		opt.UI = web.FS()
+	}
+	srv, err := tieshttp.New(ctx, opt)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", sf.addr)
+	if err != nil {
+		return err
+	}
+	mode := ""
+	if sf.demo {
+		mode = " (demo: no token needed)"
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "ties: serving http://%s/%s; Ctrl-C stops\n", ln.Addr(), mode)
+	return srv.Serve(ctx, ln)
+}
