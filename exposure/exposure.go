@@ -479,12 +479,14 @@ func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim u
 		for _, u := range frontier {
 			// The index lists u's ties nearest-to-a-target first, so the
 			// scan stops at the first neighbour too far from every target.
-			for _, e := range ix.adj[ix.adjOff[u]:ix.adjOff[u+1]] {
-				v := g.eFrom[e] ^ g.eTo[e] ^ u
+			// (Its kinds are all walkable; only the date is left to check.)
+			adj := ix.adj[2*ix.adjOff[u] : 2*ix.adjOff[u+1]]
+			for i := 0; i+1 < len(adj); i += 2 {
+				v, e := adj[i], adj[i+1]
 				if dn[v] > left {
 					break
 				}
-				if g.walkable(e, lim) {
+				if lim == 0 || g.eStart[e]>>2 <= lim {
 					visit(e, v)
 				}
 			}
@@ -505,15 +507,18 @@ func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, lim uint
 	}
 	nodes := make([]uint32, 0, depth+1)
 	tieStack := make([]uint32, 0, depth)
+	// Paths live in s.arena until the caller has turned them into steps.
+	s.arena = s.arena[:0]
 	record := func() {
-		p := path{nodes: make([]uint32, len(nodes)), ties: make([]uint32, len(tieStack))}
-		for i := range nodes {
-			p.nodes[i] = nodes[len(nodes)-1-i]
+		start := len(s.arena)
+		for i := len(nodes) - 1; i >= 0; i-- {
+			s.arena = append(s.arena, nodes[i])
 		}
-		for i := range tieStack {
-			p.ties[i] = tieStack[len(tieStack)-1-i]
+		mid := len(s.arena)
+		for i := len(tieStack) - 1; i >= 0; i-- {
+			s.arena = append(s.arena, tieStack[i])
 		}
-		out = append(out, p)
+		out = append(out, path{nodes: s.arena[start:mid:mid], ties: s.arena[mid:len(s.arena):len(s.arena)]})
 	}
 	// Shortest paths: every recorded parent is one layer nearer org.
 	var back func(v uint32) bool
@@ -602,6 +607,7 @@ type scratch struct {
 	touched  []uint32
 	parEdge  []uint32
 	parNext  []int32
+	arena    []uint32 // the current target's paths
 	work     int
 	// workLimit is where the current target's longer-path walk stops.
 	workLimit int

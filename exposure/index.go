@@ -15,8 +15,8 @@ import (
 type targetIndex struct {
 	key    uint64
 	dn     []uint8  // hops to the nearest target, ignoring dates; depth+1: farther
-	adjOff []uint32 // node u's ties are adj[adjOff[u]:adjOff[u+1]]
-	adj    []uint32 // tie numbers; the neighbour is eFrom^eTo^u
+	adjOff []uint32 // node u's entries are adj[2*adjOff[u]:2*adjOff[u+1]]
+	adj    []uint32 // pairs (neighbour, tie number), so a scan reads one array
 }
 
 const targetIndexCacheSize = 2
@@ -115,7 +115,7 @@ func (g *Graph) buildTargetIndex(targets []uint32, depth int) *targetIndex {
 		}
 		ix.adjOff[u+1] = uint32(total)
 	}
-	ix.adj = make([]uint32, 0, total)
+	ix.adj = make([]uint32, 0, 2*total)
 	for u := range uint32(n) {
 		if dn[u] >= far {
 			continue
@@ -123,13 +123,13 @@ func (g *Graph) buildTargetIndex(targets []uint32, depth int) *targetIndex {
 		// A counting sort of u's useful ties by the neighbour's distance.
 		for level := uint8(0); level < far-1; level++ {
 			for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
-				if useful(u, e) && dn[g.eTo[e]] == level {
-					ix.adj = append(ix.adj, e)
+				if v := g.eTo[e]; useful(u, e) && dn[v] == level {
+					ix.adj = append(ix.adj, v, e)
 				}
 			}
 			for _, e := range g.inTie[g.inOff[u]:g.inOff[u+1]] {
-				if useful(u, e) && dn[g.eFrom[e]] == level {
-					ix.adj = append(ix.adj, e)
+				if v := g.eFrom[e]; useful(u, e) && dn[v] == level {
+					ix.adj = append(ix.adj, v, e)
 				}
 			}
 		}
