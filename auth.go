@@ -98,6 +98,7 @@ const (
 	AuditDecision = "decision" // a reviewer's decision on an earlier record
 	AuditLoad     = "load"     // a list file loaded through the server
 	AuditLink     = "link"     // a link confirmed or rejected
+	AuditTie      = "tie"      // a tie added or removed by an analyst
 )
 
 // AuditRecord is one entry of the audit trail. Records form a hash chain:

@@ -42,6 +42,8 @@ var routes = []route{
 	{Method: "GET", Path: "/v1/links", Role: ties.RoleViewer, handle: (*Server).links},
 	{Method: "POST", Path: "/v1/links/{id}/confirm", Role: ties.RoleAnalyst, handle: (*Server).confirmLink},
 	{Method: "POST", Path: "/v1/links/{id}/reject", Role: ties.RoleAnalyst, handle: (*Server).rejectLink},
+	{Method: "POST", Path: "/v1/ties", Role: ties.RoleAnalyst, handle: (*Server).addTie},
+	{Method: "DELETE", Path: "/v1/ties/{id}", Role: ties.RoleAnalyst, handle: (*Server).removeTie},
 	{Method: "GET", Path: "/v1/audit", Role: ties.RoleAnalyst, handle: (*Server).auditList},
 	{Method: "GET", Path: "/v1/audit/verify", Role: ties.RoleAnalyst, handle: (*Server).auditVerify},
 	{Method: "POST", Path: "/v1/audit/{seq}/decision", Role: ties.RoleAnalyst, handle: (*Server).auditDecision},
@@ -109,8 +111,11 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
-		// The read deadline stops a client that trickles its body.
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
+		// The deadlines stop a client that trickles its body or never reads
+		// the response (the context alone cannot unblock a Write).
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Now().Add(timeout))
+		_ = rc.SetWriteDeadline(time.Now().Add(timeout + 5*time.Second))
 		r = r.WithContext(ctx)
 		limit := s.opt.MaxBodyBytes
 		if pattern == "POST /v1/lists" {

@@ -98,6 +98,7 @@ type Server struct {
 	log     *slog.Logger
 	snap    atomic.Pointer[snapshot]
 	buildMu sync.Mutex // one rebuild at a time
+	editMu  sync.Mutex // one tie edit at a time (read, modify, rewrite)
 	mux     *http.ServeMux
 	handler http.Handler
 	metrics *metrics

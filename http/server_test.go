@@ -736,3 +736,61 @@ func TestUIPlaceholderAndFS(t *testing.T) {
 		t.Errorf("unknown API path: %d", status)
 	}
 }
+
+func TestAnalystEditsTies(t *testing.T) {
+	e := newEnv(t, Options{})
+	tie := map[string]any{"from": "msr", "to": "cas-ia", "kind": "hosted", "start": "2024-03",
+		"evidence": []map[string]any{{"title": "workshop programme", "ref": "https://example.org/p", "retrieved": "2025-01-02"}}}
+	if status, _ := e.do("POST", "/v1/ties", e.viewer, bytes.NewReader(mustJSON(tie))); status != 403 {
+		t.Errorf("viewer adds tie: %d", status)
+	}
+	var added ties.Tie
+	e.json("POST", "/v1/ties", e.analyst, tie, 201, &added)
+	if added.ID == "" || added.Kind != ties.TieHosted || added.Start.String() != "2024-03" || !strings.HasPrefix(added.Source, "api:token:") {
+		t.Fatalf("added = %+v", added)
+	}
+	var tr tiesResponse
+	e.json("GET", "/v1/entities/cas-ia/ties", e.viewer, nil, 200, &tr)
+	found := false
+	for _, tv := range tr.Ties {
+		found = found || (tv.ID == added.ID && tv.Direction == "in" && tv.Other.ID == "msr" && len(tv.Evidence) == 1)
+	}
+	if !found {
+		t.Fatalf("added tie not among cas-ia's ties: %+v", tr.Ties)
+	}
+	for _, bad := range []map[string]any{
+		{"from": "msr", "to": "nobody", "kind": "hosted", "evidence": tie["evidence"]},
+		{"from": "msr", "to": "cas-ia", "kind": "likes", "evidence": tie["evidence"]},
+		{"from": "msr", "to": "cas-ia", "kind": "hosted"},
+		{"from": "msr", "to": "cas-ia", "kind": "hosted", "start": "2024-13", "evidence": tie["evidence"]},
+	} {
+		if status, body := e.do("POST", "/v1/ties", e.analyst, bytes.NewReader(mustJSON(bad))); status != 400 {
+			t.Errorf("bad tie %v: %d %s", bad, status, body)
+		}
+	}
+	e.json("DELETE", "/v1/ties/"+added.ID, e.analyst, nil, 200, nil)
+	e.json("GET", "/v1/entities/cas-ia/ties", e.viewer, nil, 200, &tr)
+	for _, tv := range tr.Ties {
+		if tv.ID == added.ID {
+			t.Fatal("removed tie still there")
+		}
+	}
+	if status, _ := e.do("DELETE", "/v1/ties/"+added.ID, e.analyst, nil); status != 404 {
+		t.Errorf("removing twice: %d", status)
+	}
+	// Ties of loaded files are not removable here.
+	e.json("GET", "/v1/entities/msra/ties", e.viewer, nil, 200, &tr)
+	if len(tr.Ties) > 0 && tr.Ties[0].ID != "" {
+		if status, _ := e.do("DELETE", "/v1/ties/"+tr.Ties[0].ID, e.analyst, nil); status != 404 {
+			t.Errorf("removing a file tie: %d", status)
+		}
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
