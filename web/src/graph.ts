@@ -34,6 +34,11 @@ export interface GraphElements {
   edges: { data: EdgeData; classes: string }[];
 }
 
+/** Long names (paper titles) would cover their neighbours; the full name stays in data.name. */
+export function shortLabel(name: string, n = 60): string {
+  return name.length > n ? name.slice(0, n - 1) + '…' : name;
+}
+
 export function edgeKey(prev: Step, step: Step): { id: string; source: string; target: string } {
   const [source, target] = step.reverse ? [step.entity_id, prev.entity_id] : [prev.entity_id, step.entity_id];
   const id = [source, step.tie, target, step.start ?? '', step.end ?? ''].join('|');
@@ -49,7 +54,7 @@ export function graphElements(rep: Report): GraphElements {
       path.forEach((step, i) => {
         let n = nodes.get(step.entity_id);
         if (!n) {
-          n = { id: step.entity_id, label: step.name, name: step.name, kind: step.kind, scenario };
+          n = { id: step.entity_id, label: shortLabel(step.name), name: step.name, kind: step.kind, scenario };
           nodes.set(step.entity_id, n);
         }
         if (!scenario) n.scenario = false;

@@ -74,7 +74,7 @@ export function timelineModel(rep: Report): TimelineModel {
           const [a, b] = step.reverse ? [step.name, prev.name] : [prev.name, step.name];
           row = {
             id: k.id,
-            label: `${short(a)} — ${step.tie} — ${short(b)}`,
+            label: `${short(a, 22)} — ${step.tie} — ${short(b, 22)}`,
             when: dateRange(step.start, step.end),
             from: from ?? Math.min(to as number, listed ?? (to as number)) - 1,
             to: to ?? asOf,
@@ -107,21 +107,22 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&
 
 /** Renders the model as a standalone SVG document fragment (also used by the HTML export). */
 export function timelineSVG(m: TimelineModel, width = 1100): string {
-  const labelW = 360;
+  const labelW = 430;
   const rowH = 22;
-  const top = 28 + 16 * Math.max(1, m.markers.length);
-  const plotW = width - labelW - 20;
-  const height = top + rowH * m.rows.length + 30;
+  const top = 30;
+  const plotW = width - labelW - 120; // room for "after designation" past the last bar
+  const axis = top + rowH * m.rows.length;
+  const height = axis + 30 + 16 * m.markers.length;
   const x = (v: number) => labelW + ((v - m.min) / (m.max - m.min)) * plotW;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" aria-label="Timeline of ties against designation dates" data-testid="timeline-svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" aria-label="Timeline of ties against designation dates" data-testid="timeline-svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="11">`,
   );
   parts.push(`<title>Timeline of ties against designation dates</title>`);
   for (let y = m.min; y <= m.max; y++) {
     const px = x(y);
-    parts.push(`<line x1="${px}" y1="${top - 6}" x2="${px}" y2="${height - 24}" stroke="#e3e3e3"/>`);
-    parts.push(`<text x="${px}" y="${height - 8}" text-anchor="middle" fill="#555">${y}</text>`);
+    parts.push(`<line x1="${px}" y1="${top - 6}" x2="${px}" y2="${axis}" stroke="#e3e3e3"/>`);
+    parts.push(`<text x="${px}" y="${axis + 14}" text-anchor="middle" fill="#555">${y}</text>`);
   }
   m.rows.forEach((r, i) => {
     const y = top + i * rowH;
@@ -143,16 +144,19 @@ export function timelineSVG(m: TimelineModel, width = 1100): string {
     }
     parts.push(`</g>`);
   });
+  // Each designation date: a red line through the bars, its date on top,
+  // and who was listed that day in a key under the axis.
   m.markers.forEach((mk, i) => {
     const px = x(mk.at);
     const color = mk.scenario ? '#b07d00' : '#c62828';
-    parts.push(`<g class="designation-marker"><line x1="${px}" y1="${18 + 16 * i}" x2="${px}" y2="${height - 24}" stroke="${color}" stroke-width="2"/>`);
-    const anchor = px > labelW + plotW * 0.6 ? 'end' : 'start';
-    const dx = anchor === 'end' ? -4 : 4;
-    parts.push(`<text x="${px + dx}" y="${14 + 16 * i}" text-anchor="${anchor}" fill="${color}" font-weight="600">listed ${esc(mk.date)}: ${esc(mk.labels.slice(0, 3).join('; '))}${mk.labels.length > 3 ? ` +${mk.labels.length - 3}` : ''}</text></g>`);
+    const who = `${mk.labels.slice(0, 3).join('; ')}${mk.labels.length > 3 ? ` and ${mk.labels.length - 3} more` : ''}`;
+    parts.push(`<g class="designation-marker"><line x1="${px}" y1="${top - 12}" x2="${px}" y2="${axis}" stroke="${color}" stroke-width="2"/>`);
+    parts.push(`<text x="${px}" y="${top - 16}" text-anchor="middle" fill="${color}" font-weight="600">${esc(mk.date)}</text>`);
+    parts.push(`<line x1="${labelW}" y1="${axis + 26 + 16 * i}" x2="${labelW + 14}" y2="${axis + 26 + 16 * i}" stroke="${color}" stroke-width="3"/>`);
+    parts.push(`<text x="${labelW + 20}" y="${axis + 30 + 16 * i}" fill="${color}">listed ${esc(mk.date)}: ${esc(who)}</text></g>`);
   });
   const pa = x(m.asOf);
-  parts.push(`<line x1="${pa}" y1="${top - 6}" x2="${pa}" y2="${height - 24}" stroke="#333" stroke-dasharray="2 3"/>`);
+  parts.push(`<line x1="${pa}" y1="${top - 6}" x2="${pa}" y2="${axis}" stroke="#333" stroke-dasharray="2 3"><title>as of</title></line>`);
   parts.push(`</svg>`);
   return parts.join('');
 }

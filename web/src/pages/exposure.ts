@@ -1,4 +1,5 @@
 import cytoscape from 'cytoscape';
+import fcose from 'cytoscape-fcose';
 import { h, clear, errorBox, entityLink } from '../dom';
 import { getJSON } from '../api';
 import { graphElements, edgeKey, pathText } from '../graph';
@@ -14,6 +15,8 @@ declare global {
     __report?: Report;
   }
 }
+
+cytoscape.use(fcose);
 
 const graphStyle: cytoscape.StylesheetJson = [
   {
@@ -240,7 +243,7 @@ function renderReport(out: HTMLElement, rep: Report): void {
   );
   const tl = timelineModel(rep);
   const tlBox = h('div', { className: 'timeline-box', 'data-testid': 'timeline' });
-  tlBox.innerHTML = tl.rows.length ? timelineSVG(tl) : '';
+  // Filled after the box is in the page, to use its width.
   out.append(
     h(
       'section',
@@ -251,11 +254,25 @@ function renderReport(out: HTMLElement, rep: Report): void {
     ),
   );
 
+  if (tl.rows.length) tlBox.innerHTML = timelineSVG(tl, Math.max(900, tlBox.clientWidth - 12));
   const cy = cytoscape({
     container: cyBox,
     elements: [...els.nodes, ...els.edges],
     style: graphStyle,
-    layout: { name: 'breadthfirst', roots: els.nodes.filter((n) => n.data.org).map((n) => n.data.id), directed: false, spacingFactor: 1.15, padding: 20, circle: false, grid: false },
+    // Force-directed (fcose): paths from one organization fan out and
+    // cross; a layered layout stacks long names into each other.
+    layout: {
+      name: 'fcose',
+      quality: 'proof',
+      randomize: true,
+      animate: false,
+      padding: 24,
+      nodeDimensionsIncludeLabels: true,
+      nodeRepulsion: () => 12000,
+      idealEdgeLength: () => 90,
+      nodeSeparation: 90,
+      numIter: 5000,
+    } as cytoscape.LayoutOptions,
     wheelSensitivity: 0.3,
     minZoom: 0.1,
     maxZoom: 3,
