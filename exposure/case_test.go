@@ -520,3 +520,23 @@ func TestConcurrentQueries(t *testing.T) {
 		}
 	}
 }
+
+func FuzzNullDate(f *testing.F) {
+	for _, s := range []string{`null`, `"2023"`, `"2022-12"`, `"2022-12-16"`, `"2022-13-01"`, `2023`, `""`, `"x"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var d NullDate
+		if err := d.UnmarshalJSON([]byte(in)); err != nil {
+			return
+		}
+		out, err := d.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back NullDate
+		if err := back.UnmarshalJSON(out); err != nil || back != d {
+			t.Fatalf("%s -> %s -> %v (%v)", in, out, back, err)
+		}
+	})
+}
