@@ -39,6 +39,7 @@ var routes = []route{
 	{Method: "GET", Path: "/v1/resolve", Role: ties.RoleViewer, handle: (*Server).resolve},
 	{Method: "GET", Path: "/v1/lists", Role: ties.RoleViewer, handle: (*Server).lists},
 	{Method: "POST", Path: "/v1/lists", Role: ties.RoleAdmin, Batch: true, handle: (*Server).loadList},
+	{Method: "GET", Path: "/v1/lists/changes", Role: ties.RoleViewer, handle: (*Server).listChanges},
 	{Method: "GET", Path: "/v1/links", Role: ties.RoleViewer, handle: (*Server).links},
 	{Method: "POST", Path: "/v1/links/{id}/confirm", Role: ties.RoleAnalyst, handle: (*Server).confirmLink},
 	{Method: "POST", Path: "/v1/links/{id}/reject", Role: ties.RoleAnalyst, handle: (*Server).rejectLink},

@@ -794,3 +794,41 @@ func mustJSON(v any) []byte {
 	}
 	return b
 }
+
+func TestListChanges(t *testing.T) {
+	e := newEnv(t, Options{})
+	fixture, err := os.ReadFile("../cmd/ties/testdata/fixture-list.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, second loadResponse
+	status, body := e.do("POST", "/v1/lists?filename=fixture.csv&dataset=fx", e.admin, bytes.NewReader(fixture))
+	if status != 201 || json.Unmarshal(body, &first) != nil {
+		t.Fatalf("load 1: %d %s", status, body)
+	}
+	// Second version: drop the last row, rename the first entity.
+	lines := strings.Split(strings.TrimSpace(string(fixture)), "\n")
+	edited := strings.Join(lines[:len(lines)-1], "\n") + "\n"
+	edited = strings.Replace(edited, "Northwind Quantum Institute", "Northwind Quantum Institute Ltd", 1)
+	status, body = e.do("POST", "/v1/lists?filename=fixture.csv&dataset=fx", e.admin, strings.NewReader(edited))
+	if status != 201 || json.Unmarshal(body, &second) != nil {
+		t.Fatalf("load 2: %d %s", status, body)
+	}
+	var ch changesResponse
+	e.json("GET", fmt.Sprintf("/v1/lists/changes?from=%d&to=%d", first.Results[0].Version.ID, second.Results[0].Version.ID), e.viewer, nil, 200, &ch)
+	if len(ch.Removed) != 1 || len(ch.Added) != 0 || len(ch.Changed) != 1 || ch.Changed[0].Name != "Northwind Quantum Institute Ltd" || !slicesContains(ch.Changed[0].Fields, "names") {
+		t.Fatalf("changes = %+v", ch)
+	}
+	if status, _ := e.do("GET", "/v1/lists/changes?from=1&to=999", e.viewer, nil); status != 404 {
+		t.Errorf("unknown version: %d", status)
+	}
+}
+
+func slicesContains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
