@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ties"
 	"ties/eval"
 	"ties/match"
 )
@@ -38,7 +39,16 @@ func newEvalCmd() *cobra.Command {
 			}
 			ix := match.Build(entries)
 			fmt.Fprintf(out, "index: %d entities from CSL 2022 + OFAC SDN 2021 + UN, built in %s\n\n", ix.Len(), time.Since(start).Round(time.Millisecond))
-			rec, err := eval.Recall(ix, filepath.Join(nm, "yente", "positives_un_treated.csv"), filepath.Join(nm, "yente", "positives_un_untreated.csv"))
+			// The positives are people of the UN list: recall@1 is measured
+			// against the UN list alone, as the issue defines it (the same
+			// people are on the CSL and SDN under other ids).
+			var unEntries []ties.Entry
+			for _, e := range entries {
+				if e.Dataset == "un" {
+					unEntries = append(unEntries, e)
+				}
+			}
+			rec, err := eval.Recall(match.Build(unEntries), filepath.Join(nm, "yente", "positives_un_treated.csv"), filepath.Join(nm, "yente", "positives_un_untreated.csv"))
 			if err != nil {
 				return err
 			}
