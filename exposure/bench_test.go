@@ -103,7 +103,8 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 }
 
 // bruteForce counts simple paths of at most q.Depth ties from q.Org to each
-// directly designated node, ending at the first designated node.
+// directly designated node, ending at the first designated node and
+// never walking down a hierarchy outside the org's own tree.
 func bruteForce(g *Graph, q Query) map[string]int {
 	designated := map[uint32]bool{}
 	for _, d := range q.Designated {
@@ -113,8 +114,10 @@ func bruteForce(g *Graph, q Query) map[string]int {
 	}
 	counts := map[string]int{}
 	org := g.index[q.Org]
-	var walk func(u uint32, onPath []uint32)
-	walk = func(u uint32, onPath []uint32) {
+	// own: the path is still inside the org's own tree, the only place it
+	// may walk down a hierarchy (see descendsForeignHierarchy).
+	var walk func(u uint32, onPath []uint32, own bool)
+	walk = func(u uint32, onPath []uint32, own bool) {
 		if designated[u] {
 			counts[g.ids[u]]++
 			if u != org {
@@ -128,7 +131,11 @@ func bruteForce(g *Graph, q Query) map[string]int {
 			if !g.walkable(e, startLimit(q.AsOf)) || slices.Contains(onPath, v) || len(onPath) > q.Depth {
 				return
 			}
-			walk(v, append(onPath, v))
+			down := g.hierarchyKinds[g.eKind[e]] && g.eFrom[e] != u
+			if down && !own {
+				return
+			}
+			walk(v, append(onPath, v), own && down)
 		}
 		for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
 			step(e, g.eTo[e])
@@ -137,7 +144,7 @@ func bruteForce(g *Graph, q Query) map[string]int {
 			step(e, g.eFrom[e])
 		}
 	}
-	walk(org, []uint32{org})
+	walk(org, []uint32{org}, true)
 	return counts
 }
 

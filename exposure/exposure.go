@@ -318,10 +318,6 @@ func (g *Graph) finding(d *designation, paths []path, truncated bool, asOf ties.
 	return f
 }
 
-// downHierarchyStrength weighs a step from a parent down to one of its
-// parts, outside the queried org's own tree.
-const downHierarchyStrength = 0.5
-
 var statusWeight = map[ties.RuleStatus]float64{
 	ties.RuleEnacted:  1.0,
 	ties.RulePolicy:   0.9,
@@ -335,7 +331,6 @@ func (g *Graph) scorePath(p path, d *designation, asOf ties.Date, slab []Step) (
 	first := len(slab)
 	listedFirst, listedLast := dayKey(d.listedOn.First()), dayKey(d.listedOn.Last())
 	strength := float32(1)
-	ownTree := true
 	slab = append(slab, g.step(p.nodes[0]))
 	for i, e := range p.ties {
 		st := g.step(p.nodes[i+1])
@@ -357,16 +352,6 @@ func (g *Graph) scorePath(p path, d *designation, asOf ties.Date, slab []Step) (
 		sp.maybe = sp.maybe || maybe
 		k := g.eKind[e]
 		ks := g.kindStrength[k]
-		if g.hierarchyKinds[k] && st.Reverse {
-			// Walking down a hierarchy: full strength inside the org's own
-			// tree (its parts are the org), weak elsewhere (a tie with a
-			// parent is not one with each of its units).
-			if !ownTree {
-				ks = min(ks, downHierarchyStrength)
-			}
-		} else {
-			ownTree = false
-		}
 		strength = min(strength, ks)
 		slab = append(slab, st)
 	}
@@ -518,7 +503,12 @@ func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, lim uint
 		for i := len(tieStack) - 1; i >= 0; i-- {
 			s.arena = append(s.arena, tieStack[i])
 		}
-		out = append(out, path{nodes: s.arena[start:mid:mid], ties: s.arena[mid:len(s.arena):len(s.arena)]})
+		p := path{nodes: s.arena[start:mid:mid], ties: s.arena[mid:len(s.arena):len(s.arena)]}
+		if g.descendsForeignHierarchy(p) {
+			s.arena = s.arena[:start]
+			return
+		}
+		out = append(out, p)
 	}
 	// Shortest paths: every recorded parent is one layer nearer org.
 	var back func(v uint32) bool
@@ -596,6 +586,24 @@ func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, lim uint
 		walk(t, length)
 	}
 	return out, truncated
+}
+
+// descendsForeignHierarchy reports whether p, once it has left the org's
+// own tree (org and the units part of it), walks down a hierarchy: from a
+// parent to one of its units. A tie with the Chinese Academy of Sciences
+// is not a tie with each of its institutes, so such a path is no exposure
+// to the institute; climbing up (a unit to its parent) is.
+func (g *Graph) descendsForeignHierarchy(p path) bool {
+	own := true
+	for i, e := range p.ties {
+		down := g.hierarchyKinds[g.eKind[e]] && g.eFrom[e] != p.nodes[i]
+		if !down {
+			own = false
+		} else if !own {
+			return true
+		}
+	}
+	return false
 }
 
 // scratch is per-query working memory, reused through a pool. Arrays of
