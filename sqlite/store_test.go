@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -34,7 +36,7 @@ func TestOpenSetsPragmas(t *testing.T) {
 		"foreign_keys": "1",
 		"synchronous":  "2", // FULL
 		"busy_timeout": "10000",
-		"user_version": "1",
+		"user_version": strconv.Itoa(SchemaVersion()),
 	} {
 		var got string
 		if err := s.db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil {
@@ -88,7 +90,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	if !errors.Is(err, ErrSchemaTooNew) {
 		t.Errorf("err = %v, want ErrSchemaTooNew", err)
 	}
-	for _, want := range []string{"schema version 99", "supports (1)", "upgrade ties", path} {
+	for _, want := range []string{"schema version 99", fmt.Sprintf("supports (%d)", SchemaVersion()), "upgrade ties", path} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
