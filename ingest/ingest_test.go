@@ -1,0 +1,107 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"ties/sqlite"
+)
+
+func sharedData(tb testing.TB) string {
+	tb.Helper()
+	dir := filepath.Join("..", "..", "shared", "data")
+	if _, err := os.Stat(dir); err != nil {
+		tb.Skip("../shared/data is not here")
+	}
+	return dir
+}
+
+func realLists(data string) []string {
+	return []string{
+		filepath.Join(data, "csl", "consolidated-2022-05.csv.gz"),
+		filepath.Join(data, "ofac", "2021-07"),
+		filepath.Join(data, "un", "UN_consolidated.xml"),
+	}
+}
+
+// TestLoadRealLists loads the 2022 CSL, the 2021 SDN set and the UN list
+// and checks each becomes one version in force with its real row count.
+func TestLoadRealLists(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the full lists")
+	}
+	data := sharedData(t)
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "ties.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	results, err := Load(context.Background(), st, realLists(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"csl": 14160, "ofac-sdn": 8976, "un": 1003}
+	if len(results) != len(want) {
+		t.Fatalf("%d results, want %d", len(results), len(want))
+	}
+	for _, r := range results {
+		if r.Version == nil || r.Version.Rows != want[r.Version.Dataset] {
+			t.Errorf("%s: %+v; want %d rows", r.Path, r.Version, want[r.Version.Dataset])
+		}
+	}
+	// Loading the same files again is skipped when asked to.
+	again, err := Load(context.Background(), st, realLists(data)[2:], Options{SkipUnchanged: true})
+	if err != nil || len(again) != 1 || !again[0].Skipped {
+		t.Errorf("reload of unchanged UN list: %+v, %v; want skipped", again, err)
+	}
+}
+
+// BenchmarkLoadLists measures loading the full 2022 CSL, the 2021 SDN
+// set and the UN list into a fresh embedded store: time per load, and the
+// peak Go heap seen while loading (sampled by a goroutine).
+func BenchmarkLoadLists(b *testing.B) {
+	data := sharedData(b)
+	files := realLists(data)
+	var peak uint64
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		dir := b.TempDir()
+		st, err := sqlite.Open(filepath.Join(dir, "ties.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		stop := make(chan struct{})
+		done := make(chan uint64)
+		go samplePeakHeap(stop, done)
+		b.StartTimer()
+		if _, err := Load(context.Background(), st, files, Options{}); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		close(stop)
+		peak = max(peak, <-done)
+		st.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}
+
+func samplePeakHeap(stop <-chan struct{}, done chan<- uint64) {
+	var peak uint64
+	var ms runtime.MemStats
+	for {
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse)
+		select {
+		case <-stop:
+			done <- peak
+			return
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
