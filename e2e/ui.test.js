@@ -20,6 +20,7 @@ const artifacts = path.join(here, 'artifacts');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let tmp;
+let tiesBin;
 let server;
 let serverLog = '';
 let base;
@@ -67,6 +68,31 @@ async function waitHealthy(url, proc, ms) {
   throw new Error(`ties serve did not answer ${url}/healthz within ${ms} ms (${last}):\n${serverLog}`);
 }
 
+async function startServer(bin, db, flags) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawn(bin, ['serve', ...flags, '--addr', `127.0.0.1:${port}`, '--db', db], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout.on('data', (d) => (serverLog += d));
+  proc.stderr.on('data', (d) => (serverLog += d));
+  await waitHealthy(url, proc, 60_000);
+  return { proc, base: url };
+}
+
+async function stopServer(proc) {
+  if (!proc || proc.exitCode !== null) return;
+  proc.kill('SIGTERM');
+  await new Promise((r) => {
+    const t = setTimeout(() => {
+      proc.kill('SIGKILL');
+      r();
+    }, 10_000);
+    proc.once('exit', () => {
+      clearTimeout(t);
+      r();
+    });
+  });
+}
+
 async function shot(name) {
   await page.screenshot({ path: path.join(artifacts, name + '.png'), fullPage: true });
 }
@@ -94,12 +120,8 @@ before(async () => {
   if (help.status !== 0 || !/--demo/.test(help.stdout + help.stderr)) {
     throw new Error(`this ties binary has no \`serve --demo\` command; the browser test needs it:\n${help.stdout}${help.stderr}`);
   }
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--db', db], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.on('data', (d) => (serverLog += d));
-  server.stderr.on('data', (d) => (serverLog += d));
-  await waitHealthy(base, server, 60_000);
+  ({ proc: server, base } = await startServer(bin, db, ['--demo']));
+  tiesBin = bin;
 
   if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (scripts/browser-test does it)`);
   context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
@@ -124,8 +146,9 @@ before(async () => {
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push('console: ' + m.text());
   });
-  // The page must not reach for any other host (no CDN): refuse and record.
-  await context.route((url) => !url.href.startsWith(base) && !url.href.startsWith('data:') && !url.href.startsWith('blob:'), (route) => {
+  // The page must not reach for any host but the servers of this test on
+  // loopback (no CDN): refuse and record.
+  await context.route((url) => !/^http:\/\/127\.0\.0\.1:\d+\//.test(url.href) && !url.href.startsWith('data:') && !url.href.startsWith('blob:'), (route) => {
     pageErrors.push('request to another host: ' + route.request().url());
     return route.abort();
   });
@@ -133,19 +156,7 @@ before(async () => {
 
 after(async () => {
   await context?.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => {
-      const t = setTimeout(() => {
-        server.kill('SIGKILL');
-        r();
-      }, 10_000);
-      server.once('exit', () => {
-        clearTimeout(t);
-        r();
-      });
-    });
-  }
+  await stopServer(server);
   if (serverLog) fs.writeFileSync(path.join(artifacts, 'server.log'), serverLog);
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -162,6 +173,9 @@ test('screening "ICT CAS" shows the Institute of Computing Technology with its l
   assert.match(text, /\bEL\b/, 'the list');
   assert.match(text, /matched/, 'the explanation');
   assert.match(text, /v\d+/, 'the list version');
+  // The server's record of this screening: list versions and audit entry.
+  assert.match(await page.getByTestId('screen-provenance').innerText(), /list version\(s\) \d+.*audit record #\d+/);
+  await page.getByTestId('demo-mode').waitFor();
   await shot('screen');
   assert.deepEqual(pageErrors, []);
 });
@@ -172,7 +186,6 @@ test("Microsoft's exposure shows the path to ICT in the graph and table, with th
   await page.getByLabel('Organization').fill('msft');
   await page.getByRole('button', { name: 'Trace' }).click();
   await page.getByTestId('findings-table').waitFor();
-  // Let the layout settle before reading positions and taking pictures.
   await page.waitForFunction(() => window.__cy && window.__cy.nodes().length > 0);
 
   const graph = await page.evaluate(() => {
@@ -241,6 +254,16 @@ test("Microsoft's exposure shows the path to ICT in the graph and table, with th
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'JSON' }).click()]);
   const rep = JSON.parse(fs.readFileSync(await json.path(), 'utf8'));
   assert.equal(rep.org, 'msft');
+
+  // A proposed rule's findings come in their own table, never as law.
+  await page.getByLabel('Scenario').selectOption({ label: 'HR1516 (proposed)' });
+  await page.getByRole('button', { name: 'Trace' }).click();
+  const scen = page.getByTestId('scenario-table');
+  await scen.waitFor();
+  assert.match(await scen.innerText(), /proposed/);
+  assert.match(page.url(), /scenario=hr1516/);
+  await page.waitForFunction(() => window.__cy && window.__cy.nodes('.scenario-designated, .designated').length > 0);
+  await shot('exposure-scenario');
   assert.deepEqual(pageErrors, []);
 });
 
@@ -291,4 +314,46 @@ test('a batch upload screens every name and shows progress', { timeout: 120_000 
   assert.match(first, /2022-12-16/);
   await page.screenshot({ path: path.join(artifacts, 'batch.png') });
   assert.deepEqual(pageErrors, []);
+});
+
+test('without --demo the UI asks for a token, signs in with it and keeps it for the session', { timeout: 90_000 }, async () => {
+  const db = path.join(tmp, 'auth.db');
+  must(tiesBin, ['load', '--db', db, 'examples/microsoft-cas.ties'], 'loading the reference case');
+  const created = must(tiesBin, ['token', 'create', '--role', 'viewer', '--name', 'browser test', '--db', db], 'creating a token');
+  const token = (created.stdout + created.stderr).split(/\s+/).find((w) => /^ties_/.test(w));
+  assert.ok(token, `a token in the output of ties token create:\n${created.stdout}${created.stderr}`);
+  const { proc, base: authBase } = await startServer(tiesBin, db, []);
+  const p = await context.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await p.goto(authBase + '/#/screen');
+    await p.getByLabel('Name', { exact: true }).fill('ICT CAS');
+    await p.getByRole('button', { name: 'Screen', exact: true }).click();
+    await p.getByRole('alert').filter({ hasText: '401' }).waitFor();
+    const tokenBox = p.getByLabel('The server wants a token:');
+    await tokenBox.waitFor();
+
+    await tokenBox.fill('ties_not-a-real-token');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByLabel('Name', { exact: true }).fill('ICT CAS');
+    await p.getByRole('button', { name: 'Screen', exact: true }).click();
+    await p.getByRole('alert').filter({ hasText: '401' }).waitFor();
+
+    await p.getByLabel('The server wants a token:').fill(token);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByTestId('signed-in').waitFor();
+    await p.getByLabel('Name', { exact: true }).fill('ICT CAS');
+    await p.getByRole('button', { name: 'Screen', exact: true }).click();
+    await p.getByRole('row').filter({ hasText: '87 FR 77505' }).first().waitFor();
+    assert.equal(await p.evaluate(() => sessionStorage.getItem('ties.token')), token);
+    await p.screenshot({ path: path.join(artifacts, 'signed-in.png') });
+
+    await p.getByRole('button', { name: 'Sign out' }).click();
+    assert.equal(await p.evaluate(() => sessionStorage.getItem('ties.token')), null);
+    assert.deepEqual(errors, []);
+  } finally {
+    await p.close();
+    await stopServer(proc);
+  }
 });

@@ -60,7 +60,7 @@ export function graphElements(rep: Report): GraphElements {
         if (!scenario) n.scenario = false;
         if (i === 0 && step.entity_id === rep.org) n.org = true;
         if (i === path.length - 1) {
-          const listed = `${f.designated.listed_on ? 'listed ' + f.designated.listed_on : 'listed'} (${f.designated.list})`;
+          const listed = f.designated.listed_on ? `listed ${f.designated.listed_on} (${f.designated.list})` : f.designated.list;
           if (scenario) n.scenarioListed ??= listed;
           else n.listed ??= listed;
         }

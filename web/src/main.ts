@@ -3,7 +3,7 @@
 
 import './style.css';
 import { h, clear } from './dom';
-import { AUTH_REQUIRED, getToken, setToken } from './api';
+import { AUTH_REQUIRED, getJSON, getToken, setToken } from './api';
 import { screenPage } from './pages/screen';
 import { entityPage } from './pages/entity';
 import { exposurePage } from './pages/exposure';
@@ -23,6 +23,10 @@ function renderAuth(prompt = false): void {
     });
     auth.append(h('span', { className: 'muted', 'data-testid': 'signed-in' }, 'Signed in with a token '), out);
     return;
+  }
+  if (!prompt && demo) {
+    // A --demo server on loopback needs no token; signing in stays possible.
+    auth.append(h('span', { className: 'badge demo', 'data-testid': 'demo-mode', title: 'The server runs with --demo: requests without a token act as admin' }, 'demo mode'));
   }
   const input = h('input', { id: 'token', type: 'password', autocomplete: 'off', placeholder: 'API token', size: 18, 'data-testid': 'token' });
   const form = h(
@@ -45,6 +49,17 @@ function renderAuth(prompt = false): void {
 }
 
 window.addEventListener(AUTH_REQUIRED, () => renderAuth(true));
+
+let demo = false;
+// Ask who we are: a --demo server says so without a token.
+getJSON<{ demo?: boolean; role?: string }>('/v1/me')
+  .then((me) => {
+    demo = !!me.demo && !getToken();
+    renderAuth();
+  })
+  .catch(() => {
+    /* 401 already asked for a token */
+  });
 
 function route(): void {
   const hash = location.hash.replace(/^#\/?/, '');

@@ -21,6 +21,10 @@ export interface ScreenResult {
   query: string;
   matches: Match[];
   error?: string;
+  /** List versions in force when the server screened the name. */
+  versions?: number[];
+  /** The audit record the server wrote for this screening. */
+  audit_seq?: number;
 }
 
 export interface Evidence {

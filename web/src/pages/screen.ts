@@ -18,11 +18,23 @@ function version(m: Match): string {
 }
 
 function matchesTable(r: ScreenResult): HTMLElement {
-  if (!r.matches?.length) return h('p', { 'data-testid': 'no-match' }, `No match for "${r.query}".`);
+  if (!r.matches?.length)
+    return h('p', { 'data-testid': 'no-match' }, `No match for "${r.query}"`, r.audit_seq ? h('span', { className: 'muted' }, ` · audit record #${r.audit_seq}`) : null, '.');
   return h(
     'table',
     { className: 'results', 'data-testid': 'screen-results' },
-    h('caption', {}, `${r.matches.length} match(es) for "${r.query}"`),
+    h(
+      'caption',
+      {},
+      `${r.matches.length} match(es) for "${r.query}"`,
+      r.versions?.length || r.audit_seq
+        ? h(
+            'span',
+            { className: 'muted', 'data-testid': 'screen-provenance' },
+            ` · against list version(s) ${r.versions?.join(', ') ?? '?'}${r.audit_seq ? ` · audit record #${r.audit_seq}` : ''}`,
+          )
+        : null,
+    ),
     h(
       'thead',
       {},
