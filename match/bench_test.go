@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -14,6 +15,14 @@ import (
 	"ties/eval"
 	"ties/match"
 )
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 func sharedData(b testing.TB) string {
 	dir, _ := os.Getwd()
@@ -75,6 +84,7 @@ func fullIndex(b *testing.B) (*match.Index, []string) {
 func BenchmarkSearch(b *testing.B) {
 	ix, qs := fullIndex(b)
 	lat := make([]time.Duration, 0, b.N)
+	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
@@ -82,6 +92,9 @@ func BenchmarkSearch(b *testing.B) {
 		lat = append(lat, time.Since(start))
 	}
 	b.StopTimer()
+	// Process CPU time per query: unlike wall time, it does not count the
+	// time other processes on a shared machine take.
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
@@ -91,6 +104,7 @@ func BenchmarkSearch(b *testing.B) {
 // GOMAXPROCS workers; one op is the whole batch.
 func BenchmarkBatchNegatives(b *testing.B) {
 	ix, qs := fullIndex(b)
+	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		var next atomic.Int64
@@ -115,4 +129,5 @@ func BenchmarkBatchNegatives(b *testing.B) {
 		b.ReportMetric(float64(hits.Load()), "hits")
 	}
 	b.ReportMetric(float64(len(qs)), "names")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }

@@ -6,6 +6,7 @@ package match
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"sort"
 	"strings"
 	"unicode"
@@ -50,14 +51,15 @@ func (r Result) AlignmentText() string {
 
 // token is one prepared token of a name form.
 type token struct {
-	text   string
-	runes  int
-	weight float64
-	meta   string // primary double-metaphone code, "" for non-Latin
-	meta2  string
-	digits bool // all digits: must match exactly
-	strict bool // a pinyin syllable: only equal tokens match
-	han    bool
+	text    string
+	runes   int
+	weight  float64
+	meta    string // primary double-metaphone code, "" for non-Latin
+	meta2   string
+	digits  bool   // all digits: must match exactly
+	letters uint32 // set of the letters a-z in the token, for quick rejects
+	strict  bool   // a pinyin syllable: only equal tokens match
+	han     bool
 }
 
 // prepared is a name form ready to score: tokens with weights and the
@@ -116,6 +118,42 @@ func prepareName(raw string, kind names.Kind) []prepared {
 	}
 	for i := range out {
 		out[i].nameHan = out[0].hanText
+	}
+	return dedupeForms(out)
+}
+
+// dedupeForms drops forms whose tokens are those of another form in another
+// order: the scorer pairs tokens regardless of order, so they would score
+// alike. Of such forms the "LAST, First" one is kept, it is not penalized
+// for the turn.
+func dedupeForms(fs []prepared) []prepared {
+	if len(fs) < 2 {
+		return fs
+	}
+	keys := make([]string, len(fs))
+	for i := range fs {
+		toks := make([]string, 0, len(fs[i].tokens)+len(fs[i].legal))
+		for _, t := range fs[i].tokens {
+			toks = append(toks, t.text)
+		}
+		sort.Strings(toks)
+		toks = append(toks, "|")
+		toks = append(toks, fs[i].legal...)
+		keys[i] = strings.Join(toks, " ")
+	}
+	out := fs[:0:0]
+	for i := range fs {
+		dup := false
+		for j := range fs {
+			if i != j && keys[i] == keys[j] && fs[i].pinyin == fs[j].pinyin && fs[i].acronym == fs[j].acronym &&
+				(fs[j].comma && !fs[i].comma || fs[j].comma == fs[i].comma && j < i) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, fs[i])
+		}
 	}
 	return out
 }
@@ -182,6 +220,7 @@ func prepareForm(f names.Form, kind names.Kind) prepared {
 		}
 		tk := token{text: t, runes: utf8.RuneCountInString(t), weight: 1}
 		tk.digits = isDigits(t)
+		tk.letters = letterSet(t)
 		tk.strict = strict
 		tk.han = isHan(t)
 		switch {
@@ -276,6 +315,18 @@ func unLeet(t string) string {
 	return string(b)
 }
 
+func letterSet(s string) uint32 {
+	var m uint32
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			m |= 1 << (c - 'a')
+		} else if c >= utf8.RuneSelf {
+			return 0 // not only ASCII: no quick reject
+		}
+	}
+	return m
+}
+
 func isDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -326,6 +377,14 @@ func tokenSim(a, b *token) float64 {
 	if a.han != b.han || a.strict || b.strict {
 		// Pinyin syllables are exact readings: jian is not jiang.
 		return 0
+	}
+	// Each edit changes at most two letters of the letter sets, so very
+	// different sets cannot reach the similarity a pair needs.
+	if a.letters != 0 && b.letters != 0 {
+		diff := bits.OnesCount32(a.letters ^ b.letters)
+		if float64(diff)/2 > 0.5*float64(max(a.runes, b.runes)) {
+			return 0
+		}
 	}
 	lev := levRatio(a.text, b.text)
 	if min(a.runes, b.runes) <= shortToken {
@@ -575,14 +634,20 @@ func mergeJoined(ts, other []token) []token {
 	var out []token
 	for i := 0; i < len(ts); i++ {
 		if i+1 < len(ts) && !ts[i].digits && !ts[i+1].digits {
-			joined := ts[i].text + ts[i+1].text
+			jr := ts[i].runes + ts[i+1].runes
+			jl := ts[i].letters | ts[i+1].letters
 			for k := range other {
 				o := &other[k]
-				jr := ts[i].runes + ts[i+1].runes
-				if o.runes >= 4 && abs(o.runes-jr) <= 2 && o.text[0] == joined[0] &&
-					o.text != ts[i].text && o.text != ts[i+1].text &&
-					((!ts[i].strict && !o.strict && levRatio(joined, o.text) >= 0.85) || joined == o.text) {
-					t := token{text: joined, runes: ts[i].runes + ts[i+1].runes,
+				if o.runes < 4 || abs(o.runes-jr) > 2 || o.text[0] != ts[i].text[0] ||
+					o.text == ts[i].text || o.text == ts[i+1].text {
+					continue
+				}
+				if jl != 0 && o.letters != 0 && bits.OnesCount32(jl^o.letters) > 2 {
+					continue
+				}
+				joined := ts[i].text + ts[i+1].text
+				if (!ts[i].strict && !o.strict && levRatio(joined, o.text) >= 0.85) || joined == o.text {
+					t := token{text: joined, runes: ts[i].runes + ts[i+1].runes, letters: ts[i].letters | ts[i+1].letters,
 						weight: math.Max(ts[i].weight, ts[i+1].weight), han: ts[i].han, strict: ts[i].strict}
 					if isASCII(joined) {
 						t.meta, t.meta2 = matchr.DoubleMetaphone(joined)
@@ -612,8 +677,8 @@ func levRatio(a, b string) float64 {
 	if isASCII(a) && isASCII(b) {
 		return levBytes(a, b)
 	}
-	ra, rb := []rune(a), []rune(b)
-	return levRunes(ra, rb)
+	var abuf, bbuf [32]rune
+	return levRunes(toRunes(a, abuf[:0]), toRunes(b, bbuf[:0]))
 }
 
 func levBytes(a, b string) float64 {
@@ -663,7 +728,13 @@ func levRunes(ra, rb []rune) float64 {
 	if n == 0 || m == 0 {
 		return 0
 	}
-	prev, cur := make([]int, m+1), make([]int, m+1)
+	var buf [2][33]int
+	var prev, cur []int
+	if m < 33 {
+		prev, cur = buf[0][:m+1], buf[1][:m+1]
+	} else {
+		prev, cur = make([]int, m+1), make([]int, m+1)
+	}
 	for j := 0; j <= m; j++ {
 		prev[j] = j
 	}

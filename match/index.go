@@ -234,11 +234,11 @@ type searchState struct {
 
 // candidateLimit is how many forms the key-overlap stage hands to the
 // scorer.
-const candidateLimit = 32
+const candidateLimit = 24
 
 // maxPostingShare: q-gram keys in more than this share of all forms are
 // too common to be worth walking.
-const maxPostingShare = 0.01
+const maxPostingShare = 0.005
 
 // Search finds the entities whose names match q.Text, best first, at most
 // one Match per entity.
@@ -336,7 +336,7 @@ func (ix *Index) Search(q Query) []Match {
 	picked := 0
 	for _, c := range cands {
 		// Candidates far below the best on key overlap cannot win.
-		if picked >= candidateLimit || c.score < 0.4*cands[0].score {
+		if picked >= candidateLimit || c.score < 0.5*cands[0].score {
 			break
 		}
 		eid := ix.forms[c.form].entity
