@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -125,8 +126,13 @@ func (s *Server) wrap(rt route) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if err := rt.handle(s, w, r); err != nil {
 			if rec.wrote {
-				// Headers are out (a stream): all we can do is log.
+				// Headers are out (a stream): end it with an error line the
+				// client can tell from a result (it has no "query").
 				s.log.Warn("error after response started", "route", pattern, "err", err)
+				if strings.HasPrefix(w.Header().Get("Content-Type"), "application/x-ndjson") {
+					_, body := statusOf(err)
+					json.NewEncoder(w).Encode(body) //nolint:errcheck // the client may be gone
+				}
 				return
 			}
 			writeError(w, err)

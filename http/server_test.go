@@ -832,3 +832,17 @@ func slicesContains(xs []string, s string) bool {
 	}
 	return false
 }
+
+func TestStreamEndsWithErrorLine(t *testing.T) {
+	e := newEnv(t, Options{StreamAbove: 10, BatchTimeout: time.Nanosecond})
+	names := make([]string, 50)
+	for i := range names {
+		names[i] = fmt.Sprint("name ", i)
+	}
+	status, body := e.do("POST", "/v1/screen", e.viewer, bytes.NewReader(mustJSON(map[string]any{"names": names})))
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	var last errorBody
+	if status != 200 || json.Unmarshal([]byte(lines[len(lines)-1]), &last) != nil || !strings.Contains(last.Error, "time limit") {
+		t.Fatalf("timed-out stream: %d %s", status, body)
+	}
+}

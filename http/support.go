@@ -31,6 +31,12 @@ type errorBody struct {
 }
 
 func writeError(w http.ResponseWriter, err error) {
+	status, body := statusOf(err)
+	writeJSON(w, status, body) //nolint:errcheck // the client may be gone
+}
+
+// statusOf is the status and message an error answers with.
+func statusOf(err error) (int, errorBody) {
 	status := http.StatusInternalServerError
 	msg := err.Error()
 	var ae *apiError
@@ -47,7 +53,7 @@ func writeError(w http.ResponseWriter, err error) {
 	case errors.Is(err, context.Canceled):
 		status = 499 // client went away; nobody reads this
 	}
-	writeJSON(w, status, errorBody{Error: msg, Status: status})
+	return status, errorBody{Error: msg, Status: status}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
