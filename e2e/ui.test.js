@@ -183,6 +183,9 @@ test('screening "ICT CAS" shows the Institute of Computing Technology with its l
 test("Microsoft's exposure shows the path to ICT in the graph and table, with the after-designation mark", { timeout: 90_000 }, async () => {
   await page.goto(base + '/#/screen');
   await page.getByRole('link', { name: 'Exposure' }).click();
+  // Typing a name suggests graph ids through /v1/resolve.
+  await page.getByLabel('Organization').fill('Microsoft Corporation');
+  await page.locator('#exp-org-options option[value="msft"]').waitFor({ state: 'attached' });
   await page.getByLabel('Organization').fill('msft');
   await page.getByRole('button', { name: 'Trace' }).click();
   await page.getByTestId('findings-table').waitFor();

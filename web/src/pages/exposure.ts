@@ -142,7 +142,23 @@ export async function exposurePage(root: HTMLElement, params: URLSearchParams): 
     scenario: params.get('scenario') ?? '',
     depth: params.get('depth') ?? '4',
   };
-  const org = h('input', { id: 'exp-org', name: 'org', required: true, value: p.org, 'data-testid': 'exposure-org', size: 16 });
+  const org = h('input', { id: 'exp-org', name: 'org', required: true, value: p.org, 'data-testid': 'exposure-org', size: 24, list: 'exp-org-options', autocomplete: 'off', placeholder: 'graph id, name or ror:ID' });
+  // Suggestions from /v1/resolve as the user types a name.
+  const options = h('datalist', { id: 'exp-org-options' });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  org.addEventListener('input', () => {
+    clearTimeout(timer);
+    const text = org.value.trim();
+    if (text.length < 3) return;
+    timer = setTimeout(async () => {
+      try {
+        const r = await getJSON<{ candidates: { id: string; name: string; ror?: string }[] }>('/v1/resolve', { q: text, limit: 8 });
+        options.replaceChildren(...(r.candidates || []).map((c) => h('option', { value: c.id }, `${c.name}${c.ror ? ' · ror ' + c.ror : ''}`)));
+      } catch {
+        /* suggestions are a convenience */
+      }
+    }, 250);
+  });
   const asOf = h('input', { id: 'exp-asof', name: 'as_of', type: 'date', value: p.as_of, 'data-testid': 'exposure-asof' });
   const scenario = h(
     'select',
@@ -158,6 +174,7 @@ export async function exposurePage(root: HTMLElement, params: URLSearchParams): 
     { className: 'row', 'aria-label': 'Exposure query' },
     h('label', { for: 'exp-org' }, 'Organization'),
     org,
+    options,
     h('label', { for: 'exp-asof' }, 'As of'),
     asOf,
     h('label', { for: 'exp-scenario' }, 'Scenario'),
