@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/bits"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -205,7 +206,7 @@ func prepareForm(f names.Form, kind names.Kind) prepared {
 			p.comma = true
 		}
 	}
-	toks := canonicalPhrases(f.Tokens)
+	toks := numbersAsDigits(canonicalPhrases(f.Tokens))
 	for _, t := range toks {
 		if t == "" {
 			continue
@@ -219,7 +220,7 @@ func prepareForm(f names.Form, kind names.Kind) prepared {
 			t = alt
 		}
 		tk := token{text: t, runes: utf8.RuneCountInString(t), weight: 1}
-		tk.digits = isDigits(t)
+		tk.digits = isDigits(t) || romanNumerals[t]
 		tk.letters = letterSet(t)
 		tk.strict = strict
 		tk.han = isHan(t)
@@ -275,6 +276,35 @@ func equalWords(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// numbersAsDigits writes number words as digits ("forty four" -> "44",
+// "1st" -> "1") so that "Brigade Forty-Four" meets "Brigade 44".
+func numbersAsDigits(toks []string) []string {
+	var out []string
+	for i := 0; i < len(toks); i++ {
+		n, ok := numberWords[toks[i]]
+		if !ok {
+			if out != nil {
+				out = append(out, toks[i])
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]string, 0, len(toks)), toks[:i]...)
+		}
+		if n >= 20 && n%10 == 0 && i+1 < len(toks) {
+			if u, ok := numberWords[toks[i+1]]; ok && u < 10 {
+				n += u
+				i++
+			}
+		}
+		out = append(out, strconv.Itoa(n))
+	}
+	if out == nil {
+		return toks
+	}
+	return out
 }
 
 // unLeet undoes digit-for-letter swaps ("ig0r", "sech1n") in tokens that
@@ -358,6 +388,11 @@ func isHan(s string) bool {
 func tokenSim(a, b *token) float64 {
 	if a.text == b.text {
 		return 1
+	}
+	if a.digits && b.digits {
+		// Different numbers in otherwise equal names mostly name members
+		// of one family (Fund V, Fund VI): related, worth a look.
+		return numberSim
 	}
 	if a.digits || b.digits {
 		return 0
@@ -487,15 +522,21 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result) float64 {
 			}
 		}
 	}
-	var unA, unB float64
+	var unA, unB, unNum float64
 	for i, u := range usedA {
 		if u < 0 {
 			unA += ta[i].weight
+			if ta[i].digits {
+				unNum++
+			}
 		}
 	}
 	for j, u := range usedB {
 		if u < 0 {
 			unB += tb[j].weight
+			if tb[j].digits {
+				unNum++
+			}
 		}
 	}
 	// Extra tokens on one side only (a missing middle name, a patronymic)
@@ -509,6 +550,8 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result) float64 {
 		// Names on both sides without partners contradict each other.
 		missing *= contradictionCost
 	}
+	// A number on one side only (Fund II, Company 23) names another entity.
+	missing += unNum * numberCost
 	score := 0.0
 	if matchedW+missing > 0 {
 		score = credit / (matchedW + missing)
@@ -579,6 +622,8 @@ var (
 	contradictionCost = 1.5
 	crossedPenalty    = 0.1
 	legalClash        = 0.2
+	numberCost        = 1.5
+	numberSim         = 0.8
 	singleNameFactor  = 0.85
 )
 

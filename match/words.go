@@ -55,7 +55,9 @@ var equivalents = map[string]string{
 	"mohd": "muhammad", "mhd": "muhammad", "mohamud": "muhammad",
 	"abdel": "abdul", "abdal": "abdul", "abdoul": "abdul", "abdol": "abdul",
 	"usama": "osama",
-	"and":   "and", "und": "and", "et": "and",
+	"intl":  "international", "int'l": "international", "natl": "national",
+	"dept": "department", "univ": "university", "inst": "institute",
+	"and": "and", "und": "and", "et": "and",
 }
 
 // stopWords carry no identity.
@@ -100,4 +102,23 @@ var commonGivenNames = map[string]bool{
 	"ibrahim": true, "mahmoud": true, "omar": true, "umar": true, "khalid": true,
 	"john": true, "maria": true, "jose": true, "juan": true, "carlos": true,
 	"haji": true, "hajji": true, "mullah": true,
+}
+
+// romanNumerals that are not also common initials or words; they number
+// funds, companies and vessels and must match exactly.
+var romanNumerals = map[string]bool{
+	"ii": true, "iii": true, "iv": true, "vi": true, "vii": true, "viii": true,
+	"ix": true, "xi": true, "xii": true, "xiii": true, "xiv": true, "xv": true,
+	"xvi": true, "xvii": true, "xviii": true, "xix": true, "xx": true,
+}
+
+// numberWords are number and ordinal words and their values.
+var numberWords = map[string]int{
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+	"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+	"fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+	"nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40,
+	"fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+	"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+	"fourth": 4, "4th": 4, "fifth": 5, "5th": 5,
 }
