@@ -280,7 +280,8 @@ function renderReport(out: HTMLElement, rep: Report): void {
     // cross; a layered layout stacks long names into each other.
     layout: {
       name: 'fcose',
-      quality: 'proof',
+      // 'proof' is slow past a few hundred nodes; a big graph gets 'default'.
+      quality: els.nodes.length > 250 ? 'default' : 'proof',
       randomize: true,
       animate: false,
       padding: 24,
@@ -288,7 +289,7 @@ function renderReport(out: HTMLElement, rep: Report): void {
       nodeRepulsion: () => 12000,
       idealEdgeLength: () => 90,
       nodeSeparation: 90,
-      numIter: 5000,
+      numIter: els.nodes.length > 250 ? 2500 : 5000,
     } as cytoscape.LayoutOptions,
     wheelSensitivity: 0.3,
     minZoom: 0.1,

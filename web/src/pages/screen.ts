@@ -61,32 +61,59 @@ function matchesTable(r: ScreenResult): HTMLElement {
   );
 }
 
-function batchTable(results: ScreenResult[]): HTMLElement {
+// A big batch shows its first rows only (the CSV download has them all),
+// and rows are appended as results arrive rather than redrawn.
+const MAX_BATCH_ROWS = 2000;
+
+function batchRow(r: ScreenResult, i: number): HTMLElement {
+  const m = r.matches?.[0];
   return h(
-    'table',
-    { className: 'results', 'data-testid': 'batch-results' },
-    h('caption', {}, `Batch results (${results.length})`),
-    h('thead', {}, h('tr', {}, ...['#', 'Query', 'Top match', 'Score', 'List', 'Listed on', 'Authority', 'Matches'].map((t) => h('th', { scope: 'col' }, t)))),
-    h(
-      'tbody',
-      {},
-      results.map((r, i) => {
-        const m = r.matches?.[0];
-        return h(
-          'tr',
-          { 'data-testid': 'batch-row', className: m ? 'hit' : '' },
-          h('td', { className: 'num' }, i + 1),
-          h('td', {}, r.query),
-          h('td', {}, m ? entityLink(m.entity_id, m.name) : r.error ? h('span', { className: 'error' }, r.error) : 'no match'),
-          h('td', { className: 'num' }, m ? score(m.score) : ''),
-          h('td', {}, m?.list ?? ''),
-          h('td', { className: 'date' }, m ? (m.listed_on ?? 'not given') : ''),
-          h('td', {}, m?.authority ?? ''),
-          h('td', { className: 'num' }, r.matches?.length ?? 0),
-        );
-      }),
-    ),
+    'tr',
+    { 'data-testid': 'batch-row', className: m ? 'hit' : '' },
+    h('td', { className: 'num' }, i + 1),
+    h('td', {}, r.query),
+    h('td', {}, m ? entityLink(m.entity_id, m.name) : r.error ? h('span', { className: 'error' }, r.error) : 'no match'),
+    h('td', { className: 'num' }, m ? score(m.score) : ''),
+    h('td', {}, m?.list ?? ''),
+    h('td', { className: 'date' }, m ? (m.listed_on ?? 'not given') : ''),
+    h('td', {}, m?.authority ?? ''),
+    h('td', { className: 'num' }, r.matches?.length ?? 0),
   );
+}
+
+class BatchTable {
+  readonly el: HTMLElement;
+  private body = h('tbody', {});
+  private caption = h('caption', {});
+  private rows = 0;
+  private total = 0;
+  private pending: HTMLElement[] = [];
+  private frame = 0;
+
+  constructor() {
+    this.el = h(
+      'table',
+      { className: 'results', 'data-testid': 'batch-results' },
+      this.caption,
+      h('thead', {}, h('tr', {}, ...['#', 'Query', 'Top match', 'Score', 'List', 'Listed on', 'Authority', 'Matches'].map((t) => h('th', { scope: 'col' }, t)))),
+      this.body,
+    );
+  }
+
+  add(r: ScreenResult): void {
+    if (this.rows < MAX_BATCH_ROWS) this.pending.push(batchRow(r, this.rows++));
+    this.total++;
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  flush(): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.body.append(...this.pending);
+    this.pending = [];
+    this.caption.textContent =
+      this.total > this.rows ? `Batch results: first ${this.rows} of ${this.total} (download the CSV for all)` : `Batch results (${this.total})`;
+  }
 }
 
 function batchCSV(results: ScreenResult[]): string {
@@ -168,33 +195,30 @@ export function screenPage(root: HTMLElement): void {
       progress.value = 0;
       status.textContent = `0 / ${names.length} screened`;
       const t0 = performance.now();
-      let shown = 0;
+      const table = new BatchTable();
+      batchOut.append(table.el);
       await screenBatch(names, (r) => {
         lastBatch.push(r);
+        table.add(r);
         progress.value = lastBatch.length;
         status.textContent = `${lastBatch.length} / ${names.length} screened`;
-        // Redraw the table now and then, not on every line of a big batch.
-        if (lastBatch.length - shown >= 200) {
-          shown = lastBatch.length;
-          clear(batchOut);
-          batchOut.append(batchTable(lastBatch));
-        }
       });
+      table.flush();
       const hits = lastBatch.filter((r) => r.matches?.length).length;
       status.textContent = `${lastBatch.length} / ${names.length} screened, ${hits} with matches, in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
       status.setAttribute('data-done', 'true');
       save.disabled = false;
-      clear(batchOut);
     } catch (e) {
-      clear(batchOut);
-      batchOut.append(errorBox(e));
+      batchOut.prepend(errorBox(e));
     }
-    if (lastBatch.length) batchOut.append(batchTable(lastBatch));
   });
 
   if (lastSingle) single.append(matchesTable(lastSingle));
   if (lastBatch.length) {
-    batchOut.append(batchTable(lastBatch));
+    const table = new BatchTable();
+    lastBatch.forEach((r) => table.add(r));
+    table.flush();
+    batchOut.append(table.el);
     save.disabled = false;
   }
   root.append(
