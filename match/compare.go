@@ -52,15 +52,16 @@ func (r Result) AlignmentText() string {
 
 // token is one prepared token of a name form.
 type token struct {
-	text    string
-	runes   int
-	weight  float64
-	meta    string // primary double-metaphone code, "" for non-Latin
-	meta2   string
-	digits  bool   // all digits: must match exactly
-	letters uint32 // set of the letters a-z in the token, for quick rejects
-	strict  bool   // a pinyin syllable: only equal tokens match
-	han     bool
+	text     string
+	runes    int
+	weight   float64
+	meta     string // primary double-metaphone code, "" for non-Latin
+	meta2    string
+	digits   bool   // all digits: must match exactly
+	letters  uint32 // set of the letters a-z in the token, for quick rejects
+	strict   bool   // a pinyin syllable: only equal tokens match
+	squeezed string // the token with runs of one letter written once
+	han      bool
 }
 
 // prepared is a name form ready to score: tokens with weights and the
@@ -222,6 +223,7 @@ func prepareForm(f names.Form, kind names.Kind) prepared {
 		tk := token{text: t, runes: utf8.RuneCountInString(t), weight: 1}
 		tk.digits = isDigits(t) || romanNumerals[t]
 		tk.letters = letterSet(t)
+		tk.squeezed = squeeze(t)
 		tk.strict = strict
 		tk.han = isHan(t)
 		switch {
@@ -345,6 +347,25 @@ func unLeet(t string) string {
 	return string(b)
 }
 
+// romanLetter tells the one-letter roman numerals, which are also initials.
+func romanLetter(s string) bool { return s == "i" || s == "v" || s == "x" }
+
+// squeeze writes runs of one letter once: "joonng" -> "jong".
+func squeeze(s string) string {
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[i-1] {
+			b := []byte(s[:i])
+			for j := i; j < len(s); j++ {
+				if s[j] != b[len(b)-1] {
+					b = append(b, s[j])
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
 func letterSet(s string) uint32 {
 	var m uint32
 	for i := 0; i < len(s); i++ {
@@ -389,7 +410,7 @@ func tokenSim(a, b *token) float64 {
 	if a.text == b.text {
 		return 1
 	}
-	if a.digits && b.digits {
+	if (a.digits || romanLetter(a.text)) && (b.digits || romanLetter(b.text)) && (a.digits || b.digits) {
 		// Different numbers in otherwise equal names mostly name members
 		// of one family (Fund V, Fund VI): related, worth a look.
 		return numberSim
@@ -420,6 +441,9 @@ func tokenSim(a, b *token) float64 {
 		if float64(diff)/2 > 0.5*float64(max(a.runes, b.runes)) {
 			return 0
 		}
+	}
+	if a.squeezed == b.squeezed && a.squeezed != "" {
+		return squeezedSim // doubled letters: jong/joonng, mohamed/mohammed
 	}
 	lev := levRatio(a.text, b.text)
 	if min(a.runes, b.runes) <= shortToken {
@@ -624,6 +648,7 @@ var (
 	legalClash        = 0.2
 	numberCost        = 1.5
 	numberSim         = 0.8
+	squeezedSim       = 0.92
 	singleNameFactor  = 0.85
 )
 

@@ -71,6 +71,8 @@ var titles = map[string]bool{
 	"sir": true, "shaikh": true, "sheikh": true, "sheik": true, "president": true,
 	"general": true, "colonel": true, "gen": true, "col": true, "maulavi": true,
 	"mullah": true, "mawlawi": true, "maulvi": true, "qari": true, "hajji": true,
+	"monsieur": true, "madame": true, "mme": true, "herr": true, "frau": true,
+	"senor": true, "senora": true, "hon": true, "honorable": true, "excellency": true,
 }
 
 // particles are short connecting parts of names.
