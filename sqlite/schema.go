@@ -132,4 +132,54 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_ref ON audit (ref) WHERE ref <> 0;
 `,
+	// 3: monitoring: watches, their alerts outbox, reviews, change sets.
+	`
+CREATE TABLE watches (
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	kind         TEXT NOT NULL CHECK (kind IN ('org', 'roster')),
+	label        TEXT NOT NULL,
+	org          TEXT NOT NULL,
+	roster       TEXT NOT NULL, -- JSON []ties.RosterName
+	sink         TEXT NOT NULL,
+	secret       TEXT NOT NULL, -- webhook HMAC key: needed in clear to sign
+	created_at   TEXT NOT NULL,
+	state        BLOB NOT NULL DEFAULT '', -- JSON, owned by package watch
+	evaluated_at TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE alerts (
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	watch_id     INTEGER NOT NULL, -- no foreign key: alerts outlive their watch
+	sink         TEXT NOT NULL,
+	body         BLOB NOT NULL,
+	created_at   TEXT NOT NULL,
+	attempts     INTEGER NOT NULL DEFAULT 0,
+	next_attempt TEXT NOT NULL,
+	delivered_at TEXT NOT NULL DEFAULT '',
+	last_error   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX alerts_pending ON alerts (next_attempt) WHERE delivered_at = '';
+
+CREATE TABLE reviews (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	watch_id   INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+	entity_id  TEXT NOT NULL,
+	query      TEXT NOT NULL,
+	decision   TEXT NOT NULL CHECK (decision IN ('false_positive', 'confirmed')),
+	reason     TEXT NOT NULL,
+	reviewer   TEXT NOT NULL,
+	at         TEXT NOT NULL,
+	expires    TEXT NOT NULL,
+	entry_hash TEXT NOT NULL
+);
+CREATE INDEX reviews_watch ON reviews (watch_id, entity_id);
+
+CREATE TABLE change_sets (
+	version_id   INTEGER PRIMARY KEY REFERENCES versions (id) ON DELETE CASCADE,
+	dataset      TEXT NOT NULL,
+	from_version INTEGER NOT NULL,
+	computed_at  TEXT NOT NULL,
+	body         BLOB NOT NULL -- JSON ties.ChangeSet
+);
+`,
 }
