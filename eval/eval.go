@@ -16,6 +16,7 @@ import (
 
 	"ties/match"
 	"ties/names"
+	"ties/sources"
 )
 
 // Report holds the measurements of one evaluation.
@@ -89,7 +90,7 @@ func readBench(path string) ([]benchCase, error) {
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%s:1: %w", path, err)
+		return nil, &sources.Error{File: path, Line: 1, Err: err}
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -97,7 +98,7 @@ func readBench(path string) ([]benchCase, error) {
 	}
 	for _, need := range []string{"schema", "name1", "name2", "is_match"} {
 		if _, ok := col[need]; !ok {
-			return nil, fmt.Errorf("%s:1: missing column %q", path, need)
+			return nil, sources.Errorf(path, 1, "missing column %q", need)
 		}
 	}
 	var cases []benchCase
@@ -108,7 +109,7 @@ func readBench(path string) ([]benchCase, error) {
 		}
 		line, _ := r.FieldPos(0)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+			return nil, &sources.Error{File: path, Line: line, Err: err}
 		}
 		get := func(c string) string {
 			if i := col[c]; i < len(rec) {
@@ -118,7 +119,7 @@ func readBench(path string) ([]benchCase, error) {
 		}
 		m, err := strconv.ParseBool(get("is_match"))
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: is_match: %w", path, line, err)
+			return nil, &sources.Error{File: path, Line: line, Field: "is_match", Err: err}
 		}
 		cases = append(cases, benchCase{kindOfSchema(get("schema")), get("name1"), get("name2"), m, line})
 	}

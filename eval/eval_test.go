@@ -1,12 +1,15 @@
 package eval
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"ties"
 	"ties/match"
+	"ties/sources"
 	"time"
 )
 
@@ -121,5 +124,25 @@ func TestFalsePositives(t *testing.T) {
 	}
 	if rep.Rate > 0.005 { // reached: 0.0039
 		t.Errorf("false-positive rate %.4f above 0.005", rep.Rate)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	_, err := NameBench(filepath.Join("testdata", "bad_bench.csv"))
+	if err == nil || !strings.Contains(err.Error(), "bad_bench.csv:3") || !strings.Contains(err.Error(), "is_match") {
+		t.Errorf("bad is_match: err = %v, want file, line 3 and field", err)
+	}
+	var se *sources.Error
+	if !errors.As(err, &se) || se.Line != 3 || se.Field != "is_match" {
+		t.Errorf("bad is_match: err = %#v, want a *sources.Error at line 3, field is_match", err)
+	}
+	if _, err := NameBench(filepath.Join("testdata", "missing.csv")); err == nil {
+		t.Error("missing file: no error")
+	}
+	if _, err := ReadNames(filepath.Join("testdata", "bad_names.csv")); err == nil || !strings.Contains(err.Error(), "bad_names.csv") {
+		t.Errorf("broken CSV: err = %v, want the file named", err)
+	}
+	if _, err := LoadLists(t.TempDir()); err == nil {
+		t.Error("LoadLists on an empty folder: no error")
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"ties"
 	"ties/match"
+	"ties/sources"
 )
 
 // ReadNames reads the full_name column of a yente benchmark file.
@@ -25,7 +26,7 @@ func ReadNames(path string) ([]string, error) {
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%s:1: %w", path, err)
+		return nil, &sources.Error{File: path, Line: 1, Err: err}
 	}
 	col := -1
 	for i, h := range header {
@@ -34,7 +35,7 @@ func ReadNames(path string) ([]string, error) {
 		}
 	}
 	if col < 0 {
-		return nil, fmt.Errorf("%s:1: no full_name column", path)
+		return nil, sources.Errorf(path, 1, "no full_name column")
 	}
 	var out []string
 	for {
@@ -43,11 +44,11 @@ func ReadNames(path string) ([]string, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, &sources.Error{File: path, Line: csvLine(err), Err: err}
 		}
 		if col >= len(rec) {
 			line, _ := r.FieldPos(0)
-			return nil, fmt.Errorf("%s:%d: missing full_name", path, line)
+			return nil, &sources.Error{File: path, Line: line, Field: "full_name", Err: errors.New("missing")}
 		}
 		out = append(out, rec[col])
 	}
@@ -160,4 +161,13 @@ func FalsePositives(ix *match.Index, negativesPath string) (Report, time.Duratio
 		rep.Rate = float64(rep.FP) / float64(rep.Cases)
 	}
 	return rep, elapsed, nil
+}
+
+// csvLine is the line a CSV error points at, 0 when it does not say.
+func csvLine(err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Line
+	}
+	return 0
 }
