@@ -402,10 +402,25 @@ func (ev *evaluation) ensureModel(ctx context.Context) error {
 	return nil
 }
 
-// findingHash pins a review of an exposure to the designation it is about.
-func findingHash(f exposure.Finding) string {
-	d := f.Designated
-	sum := sha256.Sum256([]byte(strings.Join([]string{d.EntityID, d.List, d.ListedOn.String(), d.Authority, f.Rule.Name}, "\x00")))
+// OrgEntityHash pins a review of an organization's exposure to an entity:
+// a hash of the designations (list, listing date, authority) of every
+// finding about the entity in the report. A new listing of it, or a new
+// notice, makes the review no longer silence alerts.
+func OrgEntityHash(rep exposure.Report, entityID string) string {
+	var lines []string
+	for _, fs := range [][]exposure.Finding{rep.Findings, rep.ScenarioFindings} {
+		for _, f := range fs {
+			if d := f.Designated; d.EntityID == entityID {
+				lines = append(lines, strings.Join([]string{d.List, d.ListedOn.String(), d.Authority}, "\x00"))
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	slices.Sort(lines)
+	lines = slices.Compact(lines)
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
 	return hex.EncodeToString(sum[:16])
 }
 
@@ -458,7 +473,7 @@ func (ev *evaluation) org(ctx context.Context, w ties.Watch) ([]Body, any, error
 				b.Reason += fmt.Sprintf("; list entry %s %s in %s version %d", b.Cause.Change.EntityID, b.Cause.Change.Kind, b.Cause.Dataset, b.Cause.Version)
 			}
 			if rv := ev.review(w.ID, f.Designated.EntityID, ""); rv != nil {
-				if rv.EntryHash == findingHash(f) {
+				if rv.EntryHash == OrgEntityHash(rep, f.Designated.EntityID) {
 					continue
 				}
 				b.Review = rv
@@ -470,9 +485,6 @@ func (ev *evaluation) org(ctx context.Context, w ties.Watch) ([]Body, any, error
 	}
 	return bodies, orgState{Report: &rep}, nil
 }
-
-// FindingHash is what a review of an exposure finding is pinned to.
-func FindingHash(f exposure.Finding) string { return findingHash(f) }
 
 func orDefault(s, def string) string {
 	if s == "" {
