@@ -277,17 +277,13 @@ func (ix *Index) Search(q Query) []Match {
 	for _, id := range keyIDs {
 		w, post := ix.idf[id], ix.postings[id]
 		if len(post) > maxPost && len(st.touched) >= 2*candidateLimit {
+			// Common keys would only reorder the forms found already;
+			// a cheap look-up per found form is worth it, a walk is not.
 			if len(st.touched)*8 < len(post) {
 				for _, f := range st.touched {
 					if _, ok := slices.BinarySearch(post, f); ok {
 						st.acc[f] += w
 					}
-				}
-				continue
-			}
-			for _, f := range post {
-				if st.acc[f] != 0 {
-					st.acc[f] += w
 				}
 			}
 			continue
