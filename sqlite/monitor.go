@@ -28,6 +28,14 @@ func parseTimeText(s string) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, s)
 }
 
+// nonNil: the driver stores a nil slice as NULL.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
 // AddWatch stores a new watch.
 func (s *Store) AddWatch(ctx context.Context, w ties.Watch) (ties.Watch, error) {
 	if w.Kind != ties.WatchOrg && w.Kind != ties.WatchRoster {
@@ -45,7 +53,7 @@ func (s *Store) AddWatch(ctx context.Context, w ties.Watch) (ties.Watch, error) 
 	defer s.writeMu.Unlock()
 	res, err := s.db.ExecContext(ctx, `INSERT INTO watches (kind, label, org, roster, sink, secret, created_at, state, evaluated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		w.Kind, w.Label, w.Org, string(roster), w.Sink, w.Secret, timeText(w.Created), []byte(w.State), timeText(w.EvaluatedAt))
+		w.Kind, w.Label, w.Org, string(roster), w.Sink, w.Secret, timeText(w.Created), nonNil(w.State), timeText(w.EvaluatedAt))
 	if err != nil {
 		return w, fmt.Errorf("sqlite: add watch: %w", err)
 	}
@@ -103,7 +111,7 @@ func (s *Store) RemoveWatch(ctx context.Context, id int64) error {
 func (s *Store) SetWatchState(ctx context.Context, id int64, state json.RawMessage, at time.Time) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	res, err := s.db.ExecContext(ctx, `UPDATE watches SET state = ?, evaluated_at = ? WHERE id = ?`, []byte(state), timeText(at), id)
+	res, err := s.db.ExecContext(ctx, `UPDATE watches SET state = ?, evaluated_at = ? WHERE id = ?`, nonNil(state), timeText(at), id)
 	if err != nil {
 		return fmt.Errorf("sqlite: set watch %d state: %w", id, err)
 	}
@@ -170,7 +178,7 @@ func (s *Store) EnqueueAlerts(ctx context.Context, alerts []ties.Alert) ([]ties.
 			a.NextAttempt = a.Created
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO alerts (watch_id, sink, body, created_at, attempts, next_attempt) VALUES (?, ?, ?, ?, 0, ?)`,
-			a.WatchID, a.Sink, []byte(a.Body), timeText(a.Created), timeText(a.NextAttempt))
+			a.WatchID, a.Sink, nonNil(a.Body), timeText(a.Created), timeText(a.NextAttempt))
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: enqueue alert: %w", err)
 		}

@@ -215,7 +215,7 @@ func fetchOne(ctx context.Context, st ties.Store, s Source, opt Options) Result 
 		Format: s.Format, Dataset: s.Dataset, SkipUnchanged: true, Now: opt.Now,
 	})
 	if err != nil {
-		res.Err = fmt.Errorf("%s: %w", res.URL, err)
+		res.Err = &urlError{url: res.URL, tmp: filepath.Join(dir, s.Files[0]), err: err}
 		return res
 	}
 	if len(results) == 1 {
@@ -223,6 +223,22 @@ func fetchOne(ctx context.Context, st ties.Store, s Source, opt Options) Result 
 	}
 	return res
 }
+
+// urlError names the URL where the parser named the temporary file.
+type urlError struct {
+	url, tmp string
+	err      error
+}
+
+func (e *urlError) Error() string {
+	msg := e.err.Error()
+	if strings.Contains(msg, e.tmp) {
+		return strings.ReplaceAll(msg, e.tmp, e.url)
+	}
+	return e.url + ": " + msg
+}
+
+func (e *urlError) Unwrap() error { return e.err }
 
 // statusError is an HTTP answer other than 200.
 type statusError struct {
