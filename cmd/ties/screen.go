@@ -59,13 +59,22 @@ func newScreenCmd(g *globalFlags) *cobra.Command {
 			if len(versions) == 0 {
 				return errors.New("no lists loaded: run `ties load FILE` (or `ties demo`) first")
 			}
+			// Every screening is appended to the audit trail, with the
+			// list versions it ran against.
+			audit := newScreenAudit(cmd.Context(), st, versions)
 			if sf.file != "" {
-				return screenBatch(cmd, ix, q, sf)
+				if err := screenBatch(cmd, ix, q, sf, audit); err != nil {
+					return err
+				}
+				return audit.flush()
 			}
 			out := cmd.OutOrStdout()
 			for _, name := range args {
 				q.Text = name
 				ms := ix.Search(q)
+				if err := audit.add(name, ms); err != nil {
+					return err
+				}
 				if sf.asJSON {
 					if err := json.NewEncoder(out).Encode(screenResult{Query: name, Matches: toJSONMatches(ms)}); err != nil {
 						return err
@@ -74,7 +83,7 @@ func newScreenCmd(g *globalFlags) *cobra.Command {
 				}
 				printMatches(out, name, ms)
 			}
-			return nil
+			return audit.flush()
 		},
 	}
 	f := cmd.Flags()
@@ -171,7 +180,7 @@ func printMatches(out io.Writer, query string, ms []match.Match) {
 
 // screenBatch screens every name of a file on all cores and writes the
 // results in input order as they complete.
-func screenBatch(cmd *cobra.Command, ix *match.Index, q match.Query, sf screenFlags) error {
+func screenBatch(cmd *cobra.Command, ix *match.Index, q match.Query, sf screenFlags, audit *screenAudit) error {
 	queries, err := readBatch(sf.file, sf.column)
 	if err != nil {
 		return err
@@ -238,6 +247,9 @@ func screenBatch(cmd *cobra.Command, ix *match.Index, q match.Query, sf screenFl
 		mu.Unlock()
 		if werr == nil {
 			werr = w.write(queries[i], ms)
+		}
+		if werr == nil {
+			werr = audit.add(queries[i], ms)
 		}
 		if bar != nil {
 			bar.Add(1) //nolint:errcheck // a progress bar that fails to draw is not an error
