@@ -2,11 +2,12 @@ package http
 
 import (
 	"net/http"
-	"reflect"
 	"slices"
 	"strconv"
+	"time"
 
 	"ties"
+	"ties/changes"
 )
 
 // changeEntry is one entry added, removed or changed between two versions.
@@ -15,6 +16,8 @@ type changeEntry struct {
 	Name     string   `json:"name"`
 	List     string   `json:"list,omitempty"`
 	Fields   []string `json:"fields,omitempty"` // changed: what differs
+	// Details says how each field changed (a new alias, an end date...).
+	Details []ties.FieldChange `json:"details,omitempty"`
 }
 
 type changesResponse struct {
@@ -25,7 +28,8 @@ type changesResponse struct {
 	Changed []changeEntry `json:"changed"`
 }
 
-// listChanges compares the entries of two list versions by entity id.
+// listChanges compares the entries of two list versions by entity id
+// (package changes, which also records the change set of each new version).
 func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) error {
 	qv := r.URL.Query()
 	var ids [2]int64
@@ -53,72 +57,30 @@ func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	cs := changes.Compute("", ids[0], ids[1], from, to, time.Now())
 	resp := changesResponse{From: ids[0], To: ids[1], Added: []changeEntry{}, Removed: []changeEntry{}, Changed: []changeEntry{}}
-	for _, id := range to.order {
-		b := to.by[id]
-		a, ok := from.by[id]
-		if !ok {
-			resp.Added = append(resp.Added, entryChange(b, nil))
-			continue
-		}
-		if f := changedFields(a, b); len(f) > 0 {
-			resp.Changed = append(resp.Changed, entryChange(b, f))
-		}
-	}
-	for _, id := range from.order {
-		if _, ok := to.by[id]; !ok {
-			resp.Removed = append(resp.Removed, entryChange(from.by[id], nil))
+	for _, c := range cs.Changes {
+		e := changeEntry{EntityID: c.EntityID, Name: c.Name, List: c.List}
+		switch c.Kind {
+		case ties.ChangeAdded:
+			resp.Added = append(resp.Added, e)
+		case ties.ChangeRemoved:
+			resp.Removed = append(resp.Removed, e)
+		default:
+			e.Fields, e.Details = changes.FieldNames(c), c.Fields
+			resp.Changed = append(resp.Changed, e)
 		}
 	}
 	return writeJSON(w, http.StatusOK, resp)
 }
 
-type versionEntries struct {
-	order []string
-	by    map[string]*ties.Entry
-}
-
-func (s *Server) entriesOf(r *http.Request, id int64) (versionEntries, error) {
-	ve := versionEntries{by: map[string]*ties.Entry{}}
+func (s *Server) entriesOf(r *http.Request, id int64) ([]ties.Entry, error) {
+	var out []ties.Entry
 	for e, err := range s.st.Entries(r.Context(), id) {
 		if err != nil {
-			return ve, err
+			return nil, err
 		}
-		if _, dup := ve.by[e.Entity.ID]; !dup {
-			ve.order = append(ve.order, e.Entity.ID)
-		}
-		ve.by[e.Entity.ID] = &e
+		out = append(out, e)
 	}
-	return ve, nil
-}
-
-func entryChange(e *ties.Entry, fields []string) changeEntry {
-	c := changeEntry{EntityID: e.Entity.ID, Name: e.Entity.PrimaryName(), Fields: fields}
-	if len(e.Designations) > 0 {
-		c.List = e.Designations[0].ListID
-	}
-	return c
-}
-
-func changedFields(a, b *ties.Entry) []string {
-	var f []string
-	x, y := a.Entity, b.Entity
-	for _, c := range []struct {
-		name string
-		a, b any
-	}{
-		{"kind", x.Kind, y.Kind}, {"names", x.Names, y.Names}, {"countries", x.Countries, y.Countries},
-		{"addresses", x.Addresses, y.Addresses}, {"identifiers", x.Identifiers, y.Identifiers},
-		{"dates", x.Dates, y.Dates}, {"remarks", x.Remarks, y.Remarks}, {"designations", a.Designations, b.Designations},
-	} {
-		if !reflect.DeepEqual(c.a, c.b) && !(isEmpty(c.a) && isEmpty(c.b)) {
-			f = append(f, c.name)
-		}
-	}
-	return f
-}
-
-func isEmpty(v any) bool {
-	rv := reflect.ValueOf(v)
-	return (rv.Kind() == reflect.Slice || rv.Kind() == reflect.String) && rv.Len() == 0
+	return out, nil
 }
