@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"ties"
 	"ties/match"
+	"ties/postgres"
 	"ties/resolve"
 	"ties/sqlite"
 )
@@ -23,8 +25,22 @@ func (g *globalFlags) dbPath() string {
 	return sqlite.DefaultPath()
 }
 
+// isPostgresURL says whether --db names a PostgreSQL server rather than a
+// file.
+func isPostgresURL(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
 func (g *globalFlags) openStore() (ties.Store, error) {
 	path := g.dbPath()
+	if isPostgresURL(path) {
+		// postgres.Open's errors name host, port and database, never the password.
+		st, err := postgres.Open(context.Background(), path)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		return st, nil
+	}
 	st, err := sqlite.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
