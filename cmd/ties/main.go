@@ -59,6 +59,7 @@ func newRootCmd() *cobra.Command {
 		newCheckCmd(g),
 		newDemoCmd(g),
 		newServeCmd(g), newTokenCmd(g), newAuditCmd(g),
+		newExportCmd(g), newImportCmd(g), newMigrateCmd(g),
 		newSyncCmd(g), newChangesCmd(g), newWatchCmd(g), newReviewCmd(g), newAlertsCmd(g),
 	)
 	return root
