@@ -208,22 +208,50 @@ func (s *Schedule) Status() Status {
 	return st
 }
 
-// Metrics writes the schedule's state in the Prometheus text format.
+// GaugeNames are the keys of Gauges, for registering one gauge each.
+var GaugeNames = []string{
+	"ties_sync_runs_total", "ties_sync_failed_runs_total", "ties_sync_running",
+	"ties_sync_last_ok", "ties_sync_last_finished_seconds", "ties_sync_last_duration_seconds",
+	"ties_sync_last_alerts", "ties_alerts_pending",
+}
+
+// Gauges are the schedule's numbers by metric name (GaugeNames); the
+// last-run ones are 0 before the first run ends.
+func (s *Schedule) Gauges() map[string]float64 {
+	st := s.Status()
+	g := map[string]float64{"ties_sync_runs_total": float64(st.Runs), "ties_sync_failed_runs_total": float64(st.Failed)}
+	for _, n := range GaugeNames[2:] {
+		g[n] = 0
+	}
+	if st.Running {
+		g["ties_sync_running"] = 1
+	}
+	if l := st.Last; l != nil {
+		if l.OK {
+			g["ties_sync_last_ok"] = 1
+		}
+		g["ties_sync_last_finished_seconds"] = float64(l.Finished.Unix())
+		g["ties_sync_last_duration_seconds"] = l.Finished.Sub(l.Started).Seconds()
+		g["ties_sync_last_alerts"] = float64(l.Alerts)
+		g["ties_alerts_pending"] = float64(l.AlertsPending)
+	}
+	return g
+}
+
+// Metrics writes the schedule's state in the Prometheus text format,
+// with ties_sync_source_ok{source} for each source of the last run.
 func (s *Schedule) Metrics() string {
 	st := s.Status()
+	g := s.Gauges()
 	var b strings.Builder
-	fmt.Fprintf(&b, "# TYPE ties_sync_runs_total counter\nties_sync_runs_total %d\n", st.Runs)
-	fmt.Fprintf(&b, "# TYPE ties_sync_failed_runs_total counter\nties_sync_failed_runs_total %d\n", st.Failed)
-	if st.Last != nil {
-		ok := 0
-		if st.Last.OK {
-			ok = 1
+	for _, n := range GaugeNames {
+		kind := "gauge"
+		if strings.HasSuffix(n, "_total") {
+			kind = "counter"
 		}
-		fmt.Fprintf(&b, "# TYPE ties_sync_last_ok gauge\nties_sync_last_ok %d\n", ok)
-		fmt.Fprintf(&b, "# TYPE ties_sync_last_finished_seconds gauge\nties_sync_last_finished_seconds %d\n", st.Last.Finished.Unix())
-		fmt.Fprintf(&b, "# TYPE ties_sync_last_duration_seconds gauge\nties_sync_last_duration_seconds %.3f\n", st.Last.Finished.Sub(st.Last.Started).Seconds())
-		fmt.Fprintf(&b, "# TYPE ties_alerts_pending gauge\nties_alerts_pending %d\n", st.Last.AlertsPending)
-		fmt.Fprintf(&b, "# TYPE ties_sync_last_alerts gauge\nties_sync_last_alerts %d\n", st.Last.Alerts)
+		fmt.Fprintf(&b, "# TYPE %s %s\n%s %g\n", n, kind, n, g[n])
+	}
+	if st.Last != nil {
 		b.WriteString("# TYPE ties_sync_source_ok gauge\n")
 		for _, so := range st.Last.Sources {
 			v := 1

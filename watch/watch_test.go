@@ -17,6 +17,7 @@ import (
 
 	"ties"
 	"ties/changes"
+	"ties/ingest"
 	"ties/sources"
 	"ties/sqlite"
 )
@@ -263,5 +264,50 @@ func TestRosterReview(t *testing.T) {
 	}
 	if got := step(rec("csl:other", "Northwind"), amended); len(got) != 2 {
 		t.Errorf("re-alerted twice for one change: %+v", got[2:])
+	}
+}
+
+// TestAfterIngest: what `ties load` runs after a load records the change
+// set and alerts.
+func TestAfterIngest(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	mini, err := os.ReadFile("../sync/testdata/mini-csl.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	load := func(name string, data []byte) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := ingest.Load(ctx, st, []string{p}, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := AfterIngest(ctx, st, rs, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	if out := load("v1.csv", mini); !strings.Contains(out, "csl version 1: 4 added, 0 removed, 0 amended since version 0") {
+		t.Errorf("after the first load: %q", out)
+	}
+	if _, err := st.AddWatch(ctx, ties.Watch{Kind: ties.WatchRoster, Roster: []ties.RosterName{{Name: "Northwind Labs Trading"}}, Sink: "stdout"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Evaluate(ctx, st, nil, Options{Baseline: true}); err != nil {
+		t.Fatal(err)
+	}
+	row := "mini-005,Entity List (EL) - Bureau of Industry and Security,,,,Northwind Labs Trading Co,,,90 FR 00005,2025-03-25,,,,,,,,,,,,,,,,,,,\n"
+	out := load("v2.csv", append(append([]byte{}, mini...), row...))
+	if !strings.Contains(out, "csl version 2: 1 added") || !strings.Contains(out, `"event":"new_match"`) || !strings.Contains(out, "alerts: 1 new, 1 delivered, 0 pending") {
+		t.Errorf("after the second load: %s", out)
+	}
+	if cs, ok, _ := st.ChangeSet(ctx, 2); !ok || cs.Added != 1 || cs.Changes[0].EntityID != "csl:mini-005" {
+		t.Errorf("stored change set: %+v", cs)
 	}
 }
