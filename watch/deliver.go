@@ -151,7 +151,15 @@ func Flush(ctx context.Context, st ties.MonitorStore, opt DeliverOptions) (Flush
 	for _, w := range watches {
 		secrets[w.ID] = w.Secret
 	}
+	// A sink that failed every attempt is not tried again for the other
+	// alerts of this flush: a dead receiver must not stall the others.
+	dead := map[string]error{}
 	for _, a := range pending {
+		if err, ok := dead[a.Sink]; ok {
+			res.Pending++
+			res.Errors = append(res.Errors, fmt.Sprintf("alert %d (watch %d, %s): not tried: %v", a.ID, a.WatchID, a.Sink, err))
+			continue
+		}
 		attempts := a.Attempts
 		var lastErr error
 		for try := 0; try < opt.Attempts; try++ {
@@ -178,6 +186,7 @@ func Flush(ctx context.Context, st ties.MonitorStore, opt DeliverOptions) (Flush
 			}
 		}
 		if lastErr != nil {
+			dead[a.Sink] = lastErr
 			res.Pending++
 			res.Errors = append(res.Errors, fmt.Sprintf("alert %d (watch %d, %s): %v", a.ID, a.WatchID, a.Sink, lastErr))
 		}

@@ -168,7 +168,7 @@ func TestFlushRetriesAndKeepsPending(t *testing.T) {
 	if res, _ := Flush(ctx, st, opt); res.Delivered+res.Pending != 0 {
 		t.Errorf("a flush before the next attempt is due: %+v", res)
 	}
-	opt.Now, opt.Attempts = nil, 4
+	opt.Now, opt.Attempts = func() time.Time { return time.Now().Add(time.Minute) }, 4
 	if res, _ := Flush(ctx, st, opt); res.Delivered != 1 || len(got) != 1 || string(got[0]) != `{"n":1}` {
 		t.Errorf("second flush: %+v, received %q", res, got)
 	}
@@ -309,5 +309,27 @@ func TestAfterIngest(t *testing.T) {
 	}
 	if cs, ok, _ := st.ChangeSet(ctx, 2); !ok || cs.Added != 1 || cs.Changes[0].EntityID != "csl:mini-005" {
 		t.Errorf("stored change set: %+v", cs)
+	}
+}
+
+// TestFlushSkipsDeadSink: a receiver that fails every attempt is not tried
+// again for the other alerts of the same flush.
+func TestFlushSkipsDeadSink(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	var requests int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	sink := "webhook:" + srv.URL
+	st.EnqueueAlerts(ctx, []ties.Alert{{WatchID: 1, Sink: sink, Body: json.RawMessage(`{}`)}, {WatchID: 1, Sink: sink, Body: json.RawMessage(`{}`)}}) //nolint:errcheck // checked through Flush
+	res, err := Flush(ctx, st, DeliverOptions{Attempts: 2, Backoff: time.Millisecond, Stdout: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if requests != 2 || res.Pending != 2 || res.Delivered != 0 || !strings.Contains(res.Errors[1], "not tried") {
+		t.Errorf("%d requests, %+v; want 2 requests, both alerts pending", requests, res)
 	}
 }
