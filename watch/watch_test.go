@@ -333,3 +333,27 @@ func TestFlushSkipsDeadSink(t *testing.T) {
 		t.Errorf("%d requests, %+v; want 2 requests, both alerts pending", requests, res)
 	}
 }
+
+func FuzzParseSink(f *testing.F) {
+	for _, s := range []string{"stdout", "file:/tmp/a", "webhook:https://h/x", "webhook:ftp://x", "file:", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		kind, target, err := ParseSink(s)
+		if err != nil {
+			return
+		}
+		switch kind {
+		case SinkStdout:
+			if s != "stdout" {
+				t.Fatalf("%q parsed as stdout", s)
+			}
+		case SinkFile, SinkWebhook:
+			if target == "" || kind+":"+target != s {
+				t.Fatalf("%q parsed as %q %q", s, kind, target)
+			}
+		default:
+			t.Fatalf("%q: kind %q", s, kind)
+		}
+	})
+}
