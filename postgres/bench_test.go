@@ -86,3 +86,27 @@ func BenchmarkInForceEntries(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "entries")
 }
+
+// BenchmarkInForceEntriesSQLite is the same read from the embedded store.
+func BenchmarkInForceEntriesSQLite(b *testing.B) {
+	files := realLists(b)
+	st, err := sqlite.Open(filepath.Join(b.TempDir(), "ties.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := ingest.Load(ctx, st, files, ingest.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for b.Loop() {
+		n = 0
+		for _, err := range st.InForceEntries(ctx) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+	}
+	b.ReportMetric(float64(n), "entries")
+}
