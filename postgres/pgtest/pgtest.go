@@ -24,8 +24,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -234,6 +236,29 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// ownerFile holds the pid of the test process that started a cluster, so
+// a later run can stop clusters whose test binary died without stopping
+// them (a panic, a -timeout, a kill).
+const ownerFile = "owner.pid"
+
+// reapOrphans stops and removes clusters started by test processes that
+// are gone.
+func reapOrphans(bin, runAs string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "ties-pg-*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue // not ours, or still starting
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || pid <= 0 || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue
+		}
+		c := &cluster{dir: dir, bin: bin, runAs: runAs}
+		c.stop()
+	}
+}
+
 func startCluster() (*cluster, error) {
 	bin, err := BinDir()
 	if err != nil {
@@ -248,8 +273,13 @@ func startCluster() (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	reapOrphans(bin, runAs)
 	dir, err := os.MkdirTemp("", "ties-pg-")
 	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	c := &cluster{dir: dir, bin: bin, runAs: runAs}
