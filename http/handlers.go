@@ -20,10 +20,14 @@ import (
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
-	return writeJSON(w, http.StatusOK, map[string]any{
+	health := map[string]any{
 		"status": "ok", "versions": snap.versionIDs, "index_entities": snap.index.Len(),
 		"built_at": snap.builtAt.UTC().Format(time.RFC3339),
-	})
+	}
+	if s.opt.SyncStatus != nil {
+		health["sync"] = s.opt.SyncStatus()
+	}
+	return writeJSON(w, http.StatusOK, health)
 }
 
 type meResponse struct {

@@ -59,6 +59,12 @@ type Options struct {
 	BatchTimeout   time.Duration
 	// ShutdownTimeout is how long Serve waits for in-flight requests [30 s].
 	ShutdownTimeout time.Duration
+	// SyncStatus, when set, reports the background sync's last run on
+	// /healthz; SyncGauges gives its numbers by the names in
+	// SyncGaugeNames for /metrics (names ending in _total are counters).
+	SyncStatus     func() any
+	SyncGauges     func() map[string]float64
+	SyncGaugeNames []string
 }
 
 func (o *Options) defaults() {

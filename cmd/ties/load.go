@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ties/ingest"
+	"ties/watch"
 )
 
 func newLoadCmd(g *globalFlags) *cobra.Command {
@@ -35,6 +36,10 @@ file that fails to parse leaves it in force.`,
 				// exposure see them (reviewers' rejections stay).
 				if lerr := proposeLinks(cmd.Context(), st); lerr != nil && err == nil {
 					err = fmt.Errorf("linking after the load: %w", lerr)
+				}
+				// Record what changed, re-check the watches, send alerts.
+				if err == nil {
+					err = watch.AfterIngest(cmd.Context(), st, results, cmd.OutOrStdout())
 				}
 			}
 			return err

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
+	"ties"
+	tiessync "ties/sync"
+	"ties/watch"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,6 +29,7 @@ type serveFlags struct {
 	grace     time.Duration
 	logFormat string
 	noUI      bool
+	syncEvery time.Duration
 }
 
 func newServeCmd(g *globalFlags) *cobra.Command {
@@ -54,6 +59,7 @@ SIGINT or SIGTERM stops accepting and lets in-flight requests finish.`,
 	f.DurationVar(&sf.grace, "shutdown-timeout", 30*time.Second, "how long in-flight requests may run after SIGINT/SIGTERM")
 	f.StringVar(&sf.logFormat, "log-format", "json", "log format on stderr: json or text")
 	f.BoolVar(&sf.noUI, "no-ui", false, "do not serve the web UI")
+	f.DurationVar(&sf.syncEvery, "sync-every", 0, "fetch the lists, re-check watches and send alerts this often in the background, e.g. 6h (0: never)")
 	return cmd
 }
 
@@ -112,11 +118,35 @@ func runServe(cmd *cobra.Command, g *globalFlags, sf serveFlags) error {
 	if !sf.noUI {
 		opt.UI = web.FS()
 	}
+	var sched *tiessync.Schedule // set before the server answers a request
+	if sf.syncEvery > 0 {
+		opt.SyncStatus = func() any { return sched.Status() }
+		opt.SyncGauges = func() map[string]float64 { return sched.Gauges() }
+		opt.SyncGaugeNames = tiessync.GaugeNames
+	}
 	srv, err := tieshttp.New(ctx, opt)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	if sf.syncEvery > 0 {
+		ms, ok := st.(ties.MonitoredStore)
+		if !ok {
+			return errors.New("--sync-every needs a store that keeps watches")
+		}
+		// One run at a time: sync, re-evaluate the watches, send alerts,
+		// and swap the server's index when a list changed.
+		sched = tiessync.RunScheduled(ctx, sf.syncEvery, func(ctx context.Context) tiessync.Outcome {
+			o := tiessync.Run(ctx, ms, tiessync.RunOptions{Deliver: watch.DeliverOptions{Stdout: cmd.OutOrStdout()}})
+			if len(o.ChangeSets) > 0 {
+				if err := srv.Reload(ctx); err != nil {
+					logger.Error("reload after sync", "err", err)
+				}
+			}
+			logger.Info("sync", "ok", o.OK, "error", o.Error, "change_sets", len(o.ChangeSets), "alerts", o.Alerts, "pending", o.AlertsPending)
+			return o
+		})
+	}
 	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {
 		return err
