@@ -39,6 +39,10 @@ func TestAuthAudit(t *testing.T) {
 	storetest.RunAuthAudit(t, func(t *testing.T) storetest.AuthAuditStore { return openTemp(t) })
 }
 
+func TestMonitorSuite(t *testing.T) {
+	storetest.RunMonitor(t, func(t *testing.T) ties.MonitoredStore { return openTemp(t) })
+}
+
 func TestMigrationsApplyOnceAndRefuseNewer(t *testing.T) {
 	url := pgtest.NewDatabase(t)
 	for range 2 {
