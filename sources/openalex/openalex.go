@@ -85,7 +85,7 @@ type builder struct {
 func ParseOptions(r io.Reader, file string, opt Options) (ties.Graph, Stats, error) {
 	b := &builder{file: file, index: map[string]int{}, tie: map[string]int{}}
 	var st Stats
-	err := decodeObjects(r, file, func(raw json.RawMessage, line int) error {
+	err := sources.DecodeObjects(r, file, func(raw json.RawMessage, line int) error {
 		var w work
 		if err := json.Unmarshal(raw, &w); err != nil {
 			return sources.Errorf(file, line, "OpenAlex work: %v", err)

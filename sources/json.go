@@ -1,4 +1,4 @@
-package openalex
+package sources
 
 import (
 	"bufio"
@@ -7,18 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
-	"ties/sources"
 )
 
-// The same reader as in sources/ror: kept as a copy so that each source
-// package stands alone.
+// The JSON readers (ROR, OpenAlex, ...) share this: they accept the same
+// shapes of input and report errors the same way.
 
-// decodeObjects calls fn for each top-level JSON object of r: JSON lines,
+// DecodeObjects calls fn for each top-level JSON object of r: JSON lines,
 // a single object, concatenated objects or one array of objects. line is
 // the line the object starts on.
-func decodeObjects(r io.Reader, file string, fn func(raw json.RawMessage, line int) error) error {
-	lr := sources.NewLineReader(r)
+func DecodeObjects(r io.Reader, file string, fn func(raw json.RawMessage, line int) error) error {
+	lr := NewLineReader(r)
 	br := bufio.NewReaderSize(lr, 64<<10)
 	var base int64 // bytes consumed before the decoder starts (a BOM)
 	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\xef\xbb\xbf")) {
@@ -30,23 +28,23 @@ func decodeObjects(r io.Reader, file string, fn func(raw json.RawMessage, line i
 		return nil
 	}
 	if err != nil {
-		return &sources.Error{File: file, Err: err}
+		return &Error{File: file, Err: err}
 	}
 	dec := json.NewDecoder(br)
 	lineAt := func(off int64) int { return lr.Line(base + off) }
 	inArray := c == '['
 	if inArray {
 		if _, err := dec.Token(); err != nil {
-			return &sources.Error{File: file, Line: 1, Err: err}
+			return &Error{File: file, Line: 1, Err: err}
 		}
 	}
 	for {
 		if inArray && !dec.More() {
 			if _, err := dec.Token(); err != nil {
-				return &sources.Error{File: file, Line: lineAt(dec.InputOffset()), Err: fmt.Errorf("JSON: %w", err)}
+				return &Error{File: file, Line: lineAt(dec.InputOffset()), Err: fmt.Errorf("JSON: %w", err)}
 			}
 			if _, err := dec.Token(); err != io.EOF {
-				return &sources.Error{File: file, Line: lineAt(dec.InputOffset()), Err: errors.New("data after the closing ]")}
+				return &Error{File: file, Line: lineAt(dec.InputOffset()), Err: errors.New("data after the closing ]")}
 			}
 			return nil
 		}
@@ -65,11 +63,11 @@ func decodeObjects(r io.Reader, file string, fn func(raw json.RawMessage, line i
 				err = io.ErrUnexpectedEOF
 				off = lr.BytesRead() - base // the input ended inside a value
 			}
-			return &sources.Error{File: file, Line: lineAt(off), Err: fmt.Errorf("JSON: %w", err)}
+			return &Error{File: file, Line: lineAt(off), Err: fmt.Errorf("JSON: %w", err)}
 		}
 		line := lineAt(dec.InputOffset() - int64(len(raw)))
 		if len(raw) == 0 || raw[0] != '{' {
-			return sources.Errorf(file, line, "want a JSON object, got %.20s", raw)
+			return Errorf(file, line, "want a JSON object, got %.20s", raw)
 		}
 		if err := fn(raw, line); err != nil {
 			return err
