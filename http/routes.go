@@ -52,6 +52,13 @@ var routes = []route{
 	{Method: "GET", Path: "/v1/tokens", Role: ties.RoleAdmin, handle: (*Server).tokenList},
 	{Method: "POST", Path: "/v1/tokens", Role: ties.RoleAdmin, handle: (*Server).tokenCreate},
 	{Method: "DELETE", Path: "/v1/tokens/{id}", Role: ties.RoleAdmin, handle: (*Server).tokenRevoke},
+	{Method: "GET", Path: "/v1/changes", Role: ties.RoleViewer, handle: (*Server).changeSets},
+	{Method: "GET", Path: "/v1/watches", Role: ties.RoleViewer, handle: (*Server).watchList},
+	{Method: "POST", Path: "/v1/watches", Role: ties.RoleAnalyst, Batch: true, handle: (*Server).watchAdd},
+	{Method: "DELETE", Path: "/v1/watches/{id}", Role: ties.RoleAnalyst, handle: (*Server).watchRemove},
+	{Method: "GET", Path: "/v1/alerts", Role: ties.RoleViewer, handle: (*Server).alertList},
+	{Method: "GET", Path: "/v1/reviews", Role: ties.RoleViewer, handle: (*Server).reviewList},
+	{Method: "POST", Path: "/v1/reviews", Role: ties.RoleAnalyst, handle: (*Server).reviewAdd},
 }
 
 type principalKey struct{}
