@@ -50,7 +50,7 @@ var (
 )
 
 // fullIndex builds the index of CSL 2022 + OFAC SDN 2021 + UN once.
-func fullIndex(b *testing.B) (*match.Index, []string) {
+func fullIndex(b testing.TB) (*match.Index, []string) {
 	dir := sharedData(b)
 	benchOnce.Do(func() {
 		entries, err := eval.LoadLists(dir)

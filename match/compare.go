@@ -62,6 +62,10 @@ type token struct {
 	strict   bool   // a pinyin syllable: only equal tokens match
 	squeezed string // the token with runs of one letter written once
 	han      bool
+	// id names the token's text and strictness for the similarity memo of
+	// a search: an index-wide id on the entity side, a query-wide one on
+	// the query side; -1 (tokens joined while scoring): not memoized.
+	id int32
 }
 
 // prepared is a name form ready to score: tokens with weights and the
@@ -95,7 +99,7 @@ func comparePrepared(pa, pb []prepared, kind names.Kind) Result {
 			if !pairAllowed(&pa[i], &pb[j]) {
 				continue
 			}
-			if s := scoreForms(&pa[i], &pb[j], kind, nil); s > bestScore {
+			if s := scoreForms(&pa[i], &pb[j], kind, nil, nil); s > bestScore {
 				bestScore, bi, bj = s, i, j
 			}
 		}
@@ -104,7 +108,7 @@ func comparePrepared(pa, pb []prepared, kind names.Kind) Result {
 		return Result{}
 	}
 	var r Result
-	scoreForms(&pa[bi], &pb[bj], kind, &r)
+	scoreForms(&pa[bi], &pb[bj], kind, &r, nil)
 	return r
 }
 
@@ -220,7 +224,7 @@ func prepareForm(f names.Form, kind names.Kind) prepared {
 		if alt, ok := equivalents[t]; ok {
 			t = alt
 		}
-		tk := token{text: t, runes: utf8.RuneCountInString(t), weight: 1}
+		tk := token{text: t, runes: utf8.RuneCountInString(t), weight: 1, id: -1}
 		tk.digits = isDigits(t) || romanNumerals[t]
 		tk.letters = letterSet(t)
 		tk.squeezed = squeeze(t)
@@ -482,8 +486,10 @@ type pairing struct {
 }
 
 // scoreForms aligns the tokens of two prepared forms and scores them. When
-// r is not nil it also fills r with the alignment, for explanations.
-func scoreForms(a, b *prepared, kind names.Kind, r *Result) float64 {
+// r is not nil it also fills r with the alignment, for explanations. When
+// memo is not nil, a is a query form and b an indexed form, and token
+// similarities are looked up in and added to memo.
+func scoreForms(a, b *prepared, kind names.Kind, r *Result, memo *simMemo) float64 {
 	ta, tb := a.tokens, b.tokens
 	// Two acronyms made by us say nothing: "China Railway Constructors"
 	// and "China Railway Construction" both give "crc".
@@ -498,7 +504,12 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result) float64 {
 	pairs := pbuf[:0]
 	for i := range ta {
 		for j := range tb {
-			s := tokenSim(&ta[i], &tb[j])
+			var s float64
+			if memo != nil {
+				s = memo.sim(&ta[i], &tb[j])
+			} else {
+				s = tokenSim(&ta[i], &tb[j])
+			}
 			if s >= 0.7 {
 				pairs = append(pairs, pairing{i, j, s})
 			}
@@ -718,7 +729,7 @@ func mergeJoined(ts, other []token) []token {
 				joined := ts[i].text + ts[i+1].text
 				if (!ts[i].strict && !o.strict && levRatio(joined, o.text) >= 0.85) || joined == o.text {
 					t := token{text: joined, runes: ts[i].runes + ts[i+1].runes, letters: ts[i].letters | ts[i+1].letters,
-						weight: math.Max(ts[i].weight, ts[i+1].weight), han: ts[i].han, strict: ts[i].strict}
+						weight: math.Max(ts[i].weight, ts[i+1].weight), han: ts[i].han, strict: ts[i].strict, id: -1}
 					if isASCII(joined) {
 						t.meta, t.meta2 = matchr.DoubleMetaphone(joined)
 					}
@@ -884,4 +895,60 @@ func toRunes(s string, buf []rune) []rune {
 		buf = append(buf, r)
 	}
 	return buf
+}
+
+// simMemo remembers the token similarities computed during one search:
+// the forms of a name and of its candidates share most of their tokens.
+type simMemo struct {
+	queryTokens int      // distinct query tokens
+	gen         uint32   // search number; slotGen entries of older searches are stale
+	slotGen     []uint32 // index token id -> search that gave it a slot
+	slotOf      []int32  // index token id -> row of sims
+	sims        []float64
+}
+
+// reset prepares the memo for a search with n distinct query tokens over
+// an index of vocab distinct tokens.
+func (m *simMemo) reset(n, vocab int) {
+	if len(m.slotGen) != vocab {
+		m.slotGen, m.slotOf = make([]uint32, vocab), make([]int32, vocab)
+		m.gen = 0
+	}
+	m.gen++
+	if m.gen == 0 { // wrapped: old stamps could look current
+		clear(m.slotGen)
+		m.gen = 1
+	}
+	m.queryTokens = n
+	m.sims = m.sims[:0]
+}
+
+// sim is tokenSim(q, e) for query token q and indexed token e.
+func (m *simMemo) sim(q, e *token) float64 {
+	if q.id < 0 || e.id < 0 {
+		return tokenSim(q, e)
+	}
+	if m.slotGen[e.id] != m.gen {
+		m.slotGen[e.id] = m.gen
+		m.slotOf[e.id] = int32(len(m.sims) / m.queryTokens)
+		for range m.queryTokens {
+			m.sims = append(m.sims, -1)
+		}
+	}
+	i := int(m.slotOf[e.id])*m.queryTokens + int(q.id)
+	s := m.sims[i]
+	if s < 0 {
+		s = tokenSim(q, e)
+		m.sims[i] = s
+	}
+	return s
+}
+
+// tokenKey identifies what tokenSim looks at in a token: its text and
+// whether it is a strict pinyin syllable; the rest follows from the text.
+func tokenKey(t *token) string {
+	if t.strict {
+		return "\x01" + t.text
+	}
+	return t.text
 }

@@ -21,6 +21,7 @@ type Index struct {
 	exact    map[string][]uint32 // normalized name -> entities
 	postings [][]uint32          // key id -> sorted form ids
 	idf      []float32           // key id -> rarity weight
+	vocab    int                 // distinct token ids of the forms
 	pool     sync.Pool           // *searchState
 }
 
@@ -53,6 +54,7 @@ func Build(entries []ties.Entry, opts ...Option) *Index {
 		o(&cfg)
 	}
 	formKeys := [][]uint32{}
+	tokenIDs := map[string]int32{}
 	for ei := range entries {
 		e := &entries[ei]
 		nk := kindOf(e.Entity.Kind)
@@ -69,6 +71,15 @@ func Build(entries []ties.Entry, opts ...Option) *Index {
 					continue
 				}
 				seen[p.text] = true
+				for ti := range p.tokens {
+					k := tokenKey(&p.tokens[ti])
+					id, ok := tokenIDs[k]
+					if !ok {
+						id = int32(len(tokenIDs))
+						tokenIDs[k] = id
+					}
+					p.tokens[ti].id = id
+				}
 				fid := uint32(len(ix.forms))
 				ix.forms = append(ix.forms, indexedForm{entity: uint32(len(ix.entities)), name: ni, prep: p})
 				ie.forms = append(ie.forms, fid)
@@ -107,6 +118,7 @@ func Build(entries []ties.Entry, opts ...Option) *Index {
 		}
 		ix.forms[fid].norm = s
 	}
+	ix.vocab = len(tokenIDs)
 	ix.pool.New = func() any { return &searchState{acc: make([]float32, len(ix.forms))} }
 	return ix
 }
@@ -230,6 +242,8 @@ type Match struct {
 type searchState struct {
 	acc     []float32
 	touched []uint32
+	memo    simMemo
+	qtokens map[string]int32
 }
 
 // candidateLimit is how many forms the key-overlap stage hands to the
@@ -258,6 +272,7 @@ func (ix *Index) Search(q Query) []Match {
 	}
 	st := ix.pool.Get().(*searchState)
 	defer ix.pool.Put(st)
+	st.memo.reset(numberQueryTokens(qforms, st), ix.vocab)
 
 	// Candidate generation: sum the rarity of the keys a form shares with
 	// the query, only walking posting lists of the query's keys, rarest
@@ -345,7 +360,7 @@ func (ix *Index) Search(q Query) []Match {
 			continue
 		}
 		picked++
-		m, ok := ix.scoreEntity(e, qforms, qkind, q, threshold)
+		m, ok := ix.scoreEntity(e, qforms, qkind, q, threshold, &st.memo)
 		if ok && m.Score >= threshold {
 			out = append(out, m)
 		}
@@ -360,6 +375,28 @@ func (ix *Index) Search(q Query) []Match {
 		out = out[:limit]
 	}
 	return out
+}
+
+// numberQueryTokens gives the tokens of the query's forms ids for the
+// similarity memo, one per distinct tokenKey, and returns how many.
+func numberQueryTokens(qforms []prepared, st *searchState) int {
+	if st.qtokens == nil {
+		st.qtokens = map[string]int32{}
+	}
+	clear(st.qtokens)
+	for i := range qforms {
+		for j := range qforms[i].tokens {
+			t := &qforms[i].tokens[j]
+			k := tokenKey(t)
+			id, ok := st.qtokens[k]
+			if !ok {
+				id = int32(len(st.qtokens))
+				st.qtokens[k] = id
+			}
+			t.id = id
+		}
+	}
+	return max(len(st.qtokens), 1)
 }
 
 // admits applies the query's kind, list and country filters.
@@ -420,7 +457,7 @@ func containsFold(xs []string, s string) bool {
 }
 
 // scoreEntity scores the query against every form of every name of e.
-func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Kind, q Query, threshold float64) (Match, bool) {
+func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Kind, q Query, threshold float64, memo *simMemo) (Match, bool) {
 	kind := qkind
 	if kind == names.Unknown {
 		kind = e.kind
@@ -432,7 +469,7 @@ func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Ki
 			if !pairAllowed(&qforms[i], &f.prep) {
 				continue
 			}
-			if s := scoreForms(&qforms[i], &f.prep, kind, nil); s > bestScore {
+			if s := scoreForms(&qforms[i], &f.prep, kind, nil, memo); s > bestScore {
 				bestScore, bestForm, bestQ = s, int(fid), i
 			}
 		}
@@ -441,7 +478,7 @@ func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Ki
 		return Match{}, false
 	}
 	var best Result
-	scoreForms(&qforms[bestQ], &ix.forms[bestForm].prep, kind, &best)
+	scoreForms(&qforms[bestQ], &ix.forms[bestForm].prep, kind, &best, memo)
 	ent := &e.entry.Entity
 	name := ent.Names[ix.forms[bestForm].name]
 	m := Match{
