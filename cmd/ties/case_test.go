@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"ties/exposure"
+	"ties/postgres/pgtest"
 )
 
 const caseFile = "../../examples/microsoft-cas.ties"
@@ -66,8 +67,17 @@ func anyPath(f exposure.Finding, pred func(exposure.Step) bool) bool {
 // hand-written graph (without its own list rows), the May 2022 CSL, then
 // the 2025 Entity List rows, the ROR subset and the DoD 1286 list.
 func TestReferenceCase(t *testing.T) {
+	referenceCase(t, filepath.Join(t.TempDir(), "ties.db"))
+}
+
+// TestReferenceCasePostgres runs the same case on a PostgreSQL store.
+func TestReferenceCasePostgres(t *testing.T) {
+	needShared(t)
+	referenceCase(t, pgtest.NewDatabase(t))
+}
+
+func referenceCase(t *testing.T, db string) {
 	data := needShared(t)
-	db := filepath.Join(t.TempDir(), "ties.db")
 	mustRun(t, db, "load", filepath.Join(data, "csl", "consolidated-2022-05.csv.gz"))
 	mustRun(t, db, "load", "--graph-only", caseFile)
 

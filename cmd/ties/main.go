@@ -46,7 +46,7 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().StringVar(&g.db, "db", "", "database path (default $TIES_DB, else a file in the user's data directory)")
+	root.PersistentFlags().StringVar(&g.db, "db", "", "database: a file path for the embedded store, or a postgres:// URL (default $TIES_DB, else a file in the user's data directory)")
 	root.AddCommand(
 		newLoadCmd(g),
 		newListsCmd(g),

@@ -9,16 +9,19 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"ties/postgres/pgtest"
 )
 
 // TestMain lets the tests run the real binary: with TIES_RUN_MAIN=1 the
-// test executable behaves as `ties` itself (exit codes included).
+// test executable behaves as `ties` itself (exit codes included). The
+// PostgreSQL tests share one throwaway cluster, stopped at the end.
 func TestMain(m *testing.M) {
 	if os.Getenv("TIES_RUN_MAIN") == "1" {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m))
 }
 
 // runTies runs the CLI in-process and returns what it printed.

@@ -92,7 +92,7 @@ func runServe(cmd *cobra.Command, g *globalFlags, sf serveFlags) error {
 	defer st.Close()
 	store, ok := st.(tieshttp.Store)
 	if !ok {
-		return errors.New("this store keeps no tokens or audit trail; serve needs the sqlite store")
+		return errors.New("this store keeps no tokens or audit trail; serve needs the sqlite or PostgreSQL store")
 	}
 	ctx := cmd.Context()
 	if sf.demo {
@@ -147,6 +147,9 @@ func runServe(cmd *cobra.Command, g *globalFlags, sf serveFlags) error {
 			return o
 		})
 	}
+	if err := followStore(ctx, st, srv, logger); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {
 		return err
@@ -157,4 +160,38 @@ func runServe(cmd *cobra.Command, g *globalFlags, sf serveFlags) error {
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "ties: serving http://%s/%s; Ctrl-C stops\n", ln.Addr(), mode)
 	return srv.Serve(ctx, ln)
+}
+
+// followStore makes a server on a shared store (PostgreSQL) swap in a new
+// index when another replica loads a list: the store notifies, and one
+// rebuild answers each burst of notifications.
+func followStore(ctx context.Context, st ties.Store, srv *tieshttp.Server, logger *slog.Logger) error {
+	sub, ok := st.(interface {
+		Subscribe(context.Context) (<-chan int64, error)
+	})
+	if !ok {
+		return nil // an embedded store has one writer: this process
+	}
+	changes, err := sub.Subscribe(ctx)
+	if err != nil {
+		return err
+	}
+	go func() {
+		for range changes {
+			for quiet := false; !quiet; {
+				select {
+				case _, ok := <-changes:
+					if !ok {
+						return
+					}
+				case <-time.After(200 * time.Millisecond):
+					quiet = true
+				}
+			}
+			if err := srv.Reload(ctx); err != nil {
+				logger.Error("reload after a store change", "err", err)
+			}
+		}
+	}()
+	return nil
 }
