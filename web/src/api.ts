@@ -76,6 +76,11 @@ export async function postJSON<T>(path: string, body: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
+export async function deleteJSON<T>(path: string): Promise<T> {
+  const res = await check(await fetch(path, { method: 'DELETE', headers: headers() }), path);
+  return (await res.json()) as T;
+}
+
 export function screenOne(name: string): Promise<ScreenResult> {
   return postJSON<ScreenResult>('/v1/screen', { name });
 }

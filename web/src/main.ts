@@ -8,6 +8,7 @@ import { screenPage } from './pages/screen';
 import { entityPage } from './pages/entity';
 import { exposurePage } from './pages/exposure';
 import { listsPage } from './pages/lists';
+import { monitorPage } from './pages/monitor';
 
 const app = document.getElementById('app') as HTMLElement;
 const auth = document.getElementById('auth') as HTMLElement;
@@ -81,6 +82,10 @@ function route(): void {
     case 'exposure':
       document.title = 'ties · exposure';
       void exposurePage(app, params);
+      break;
+    case 'monitor':
+      document.title = 'ties · monitor';
+      void monitorPage(app);
       break;
     case 'lists':
       document.title = 'ties · lists';

@@ -1,6 +1,7 @@
-import { h, clear, errorBox } from '../dom';
+import { h, clear, errorBox, entityLink } from '../dom';
 import { APIError, getJSON } from '../api';
 import type { ListVersion } from '../types';
+import { changeSets, describeField, type ChangeSet } from '../monitor';
 
 // What changed between two versions of a dataset, if the server says:
 // entries added, removed and changed, each with an entity id and name.
@@ -85,6 +86,8 @@ export async function listsPage(root: HTMLElement): Promise<void> {
     ),
   );
 
+  root.append(await changeSetsSection());
+
   // Versions of one dataset can be compared when there are two or more.
   const byDataset = new Map<string, ListVersion[]>();
   for (const v of versions) byDataset.set(v.dataset, [...(byDataset.get(v.dataset) ?? []), v]);
@@ -124,4 +127,62 @@ export async function listsPage(root: HTMLElement): Promise<void> {
     }
   });
   section.append(form, res);
+}
+
+/**
+ * The change set recorded for each version (GET /v1/changes): counts for
+ * every version, and entry by entry what a later version added, removed
+ * or amended. A server whose store keeps none says so.
+ */
+async function changeSetsSection(): Promise<HTMLElement> {
+  const section = h('section', { 'aria-labelledby': 'h-change-sets', 'data-testid': 'change-sets' }, h('h2', { id: 'h-change-sets' }, 'Change sets'));
+  let sets: ChangeSet[];
+  try {
+    sets = await changeSets();
+  } catch (e) {
+    if (e instanceof APIError && (e.status === 501 || e.status === 404)) section.append(h('p', { className: 'muted' }, 'This server keeps no change sets.'));
+    else section.append(errorBox(e));
+    return section;
+  }
+  if (!sets.length) {
+    section.append(h('p', { className: 'muted' }, 'No change sets yet.'));
+    return section;
+  }
+  for (const cs of [...sets].reverse()) {
+    const head = `${cs.dataset} version ${cs.to} ${cs.from ? `(since version ${cs.from})` : '(first version)'}: ${cs.added} added, ${cs.removed} removed, ${cs.amended} amended`;
+    if (!cs.from || !cs.changes.length) {
+      // A first version adds every entry: listing them all says nothing.
+      section.append(h('p', { 'data-testid': 'change-set' }, head));
+      continue;
+    }
+    const shown = cs.changes.slice(0, 500);
+    section.append(
+      h(
+        'details',
+        { 'data-testid': 'change-set' },
+        h('summary', {}, head),
+        h(
+          'table',
+          {},
+          cs.changes.length > shown.length ? h('caption', { className: 'muted' }, `first ${shown.length} of ${cs.changes.length}`) : null,
+          h('thead', {}, h('tr', {}, ...['Change', 'List', 'Entry', 'Fields changed'].map((t) => h('th', { scope: 'col' }, t)))),
+          h(
+            'tbody',
+            {},
+            shown.map((c) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, c.kind),
+                h('td', {}, c.list ?? ''),
+                h('td', {}, entityLink(c.entity_id, c.name || c.entity_id)),
+                h('td', { className: 'explanation' }, (c.fields ?? []).map(describeField).join('; ')),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  return section;
 }

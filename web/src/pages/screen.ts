@@ -1,5 +1,6 @@
 import { h, clear, errorBox, entityLink } from '../dom';
-import { screenBatch, screenOne } from '../api';
+import { postJSON, screenBatch, screenOne } from '../api';
+import { addReview, decisionLabel, type Decision } from '../monitor';
 import { namesFromFile, toCSV } from '../csv';
 import { download } from '../exportReport';
 import type { Match, ScreenResult } from '../types';
@@ -38,7 +39,7 @@ function matchesTable(r: ScreenResult): HTMLElement {
     h(
       'thead',
       {},
-      h('tr', {}, ...['Score', 'Name', 'Matched name', 'List', 'Listed on', 'Authority', 'Explanation', 'List version'].map((t) => h('th', { scope: 'col' }, t))),
+      h('tr', {}, ...['Score', 'Name', 'Matched name', 'List', 'Listed on', 'Authority', 'Explanation', 'List version', 'Review'].map((t) => h('th', { scope: 'col' }, t))),
     ),
     h(
       'tbody',
@@ -55,10 +56,78 @@ function matchesTable(r: ScreenResult): HTMLElement {
           h('td', {}, m.authority),
           h('td', { className: 'explanation' }, m.explanation),
           h('td', {}, version(m)),
+          h('td', { className: 'review' }, reviewControls(r, m)),
         ),
       ),
     ),
   );
+}
+
+// The audit trail's word for each review decision.
+const auditDecision: Record<Decision, string> = { confirmed: 'true_match', false_positive: 'false_positive' };
+
+/**
+ * Confirm / False positive buttons for a match. Either asks for a reason
+ * inline, then records a review (POST /v1/reviews without a watch: the
+ * server keeps it under its "ui-reviews" watch) and the decision on the
+ * screening's audit record.
+ */
+function reviewControls(r: ScreenResult, m: Match): HTMLElement {
+  const cell = h('div', { className: 'review-controls' });
+  const buttons = h('div', { className: 'row' });
+  const open = (decision: Decision) => {
+    clear(cell);
+    const reason = h('input', { type: 'text', size: 24, required: true, 'aria-label': 'Reason', placeholder: 'reason (required)', 'data-testid': 'review-reason' });
+    const save = h('button', { type: 'submit', className: 'small', 'data-testid': 'review-save' }, `Mark ${decisionLabel(decision)}`);
+    const cancel = h('button', { type: 'button', className: 'small secondary' }, 'Cancel');
+    const status = h('span', { role: 'status' });
+    const form = h('form', { className: 'row', 'aria-label': `Review ${m.name}` }, reason, save, cancel, status);
+    cancel.addEventListener('click', () => {
+      clear(cell);
+      cell.append(buttons);
+    });
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const why = reason.value.trim();
+      if (!why) return;
+      save.disabled = true;
+      status.textContent = 'Saving…';
+      try {
+        const rv = await addReview({ entity_id: m.entity_id, query: r.query, decision, reason: why });
+        let audit = '';
+        if (r.audit_seq) {
+          try {
+            await postJSON(`/v1/audit/${r.audit_seq}/decision`, { decision: auditDecision[decision], note: why });
+            audit = ` · audit record #${r.audit_seq}`;
+          } catch {
+            audit = ' · not recorded on the audit record (needs the analyst role)';
+          }
+        }
+        clear(cell);
+        cell.append(
+          h(
+            'span',
+            { className: 'badge decision-' + decision, 'data-testid': 'review-done', title: why },
+            `${decisionLabel(decision)} (review #${rv.id})`,
+          ),
+          h('span', { className: 'muted' }, audit),
+        );
+      } catch (e) {
+        save.disabled = false;
+        clear(status);
+        status.append(errorBox(e));
+      }
+    });
+    cell.append(form);
+    reason.focus();
+  };
+  const confirmBtn = h('button', { type: 'button', className: 'small', 'data-testid': 'review-confirm' }, 'Confirm');
+  const fpBtn = h('button', { type: 'button', className: 'small secondary', 'data-testid': 'review-false-positive' }, 'False positive');
+  confirmBtn.addEventListener('click', () => open('confirmed'));
+  fpBtn.addEventListener('click', () => open('false_positive'));
+  buttons.append(confirmBtn, fpBtn);
+  cell.append(buttons);
+  return cell;
 }
 
 // A big batch shows its first rows only (the CSV download has them all),
