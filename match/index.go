@@ -22,7 +22,11 @@ type Index struct {
 	postings [][]uint32          // key id -> sorted form ids
 	idf      []float32           // key id -> rarity weight
 	vocab    int                 // distinct token ids of the forms
-	pool     sync.Pool           // *searchState
+	// Per form, apart from forms so that the candidate stage, which
+	// touches thousands of forms at random, reads few cache lines.
+	formNorm   []float32
+	formEntity []uint32
+	pool       sync.Pool // *searchState
 }
 
 type indexedEntity struct {
@@ -118,9 +122,56 @@ func Build(entries []ties.Entry, opts ...Option) *Index {
 		}
 		ix.forms[fid].norm = s
 	}
+	ix.formNorm = make([]float32, len(ix.forms))
+	ix.formEntity = make([]uint32, len(ix.forms))
+	for fid := range ix.forms {
+		ix.formNorm[fid], ix.formEntity[fid] = ix.forms[fid].norm, ix.forms[fid].entity
+	}
 	ix.vocab = len(tokenIDs)
-	ix.pool.New = func() any { return &searchState{acc: make([]float32, len(ix.forms))} }
+	ix.compact()
+	ix.pool.New = func() any {
+		return &searchState{acc: make([]float32, len(ix.forms)), entitySeen: make([]uint32, len(ix.entities))}
+	}
 	return ix
+}
+
+// compact lays the tokens of all forms, and their strings, out in one
+// block each, in entity order: a search reads every form of a few
+// entities, and tokens scattered over small allocations would cost a
+// cache miss each.
+func (ix *Index) compact() {
+	n, size := 0, 0
+	for fi := range ix.forms {
+		for _, t := range ix.forms[fi].prep.tokens {
+			n++
+			size += len(t.text) + len(t.squeezed) + len(t.meta) + len(t.meta2)
+		}
+	}
+	tokens := make([]token, 0, n)
+	var b strings.Builder
+	b.Grow(size)
+	for fi := range ix.forms {
+		p := &ix.forms[fi].prep
+		start := len(tokens)
+		for _, t := range p.tokens {
+			for _, s := range [...]string{t.text, t.squeezed, t.meta, t.meta2} {
+				b.WriteString(s)
+			}
+			tokens = append(tokens, t)
+		}
+		p.tokens = tokens[start:len(tokens):len(tokens)]
+	}
+	all := b.String()
+	off := 0
+	take := func(s string) string {
+		s = all[off : off+len(s)]
+		off += len(s)
+		return s
+	}
+	for i := range tokens {
+		t := &tokens[i]
+		t.text, t.squeezed, t.meta, t.meta2 = take(t.text), take(t.squeezed), take(t.meta), take(t.meta2)
+	}
 }
 
 // Entries turns records parsed from one list version into entries.
@@ -244,6 +295,17 @@ type searchState struct {
 	touched []uint32
 	memo    simMemo
 	qtokens map[string]int32
+	keyIDs  []uint32
+	cands   []candidate
+	scores  []float32 // scratch of kthLargest
+	// entitySeen[e] == memo.gen: entity e was taken up in this search.
+	entitySeen []uint32
+}
+
+// candidate is a form found by key overlap, with its overlap score.
+type candidate struct {
+	form  uint32
+	score float32
 }
 
 // candidateLimit is how many forms the key-overlap stage hands to the
@@ -273,12 +335,16 @@ func (ix *Index) Search(q Query) []Match {
 	st := ix.pool.Get().(*searchState)
 	defer ix.pool.Put(st)
 	st.memo.reset(numberQueryTokens(qforms, st), ix.vocab)
+	if st.memo.gen == 1 { // first search with st, or stamps wrapped
+		clear(st.entitySeen)
+	}
 
 	// Candidate generation: sum the rarity of the keys a form shares with
 	// the query, only walking posting lists of the query's keys, rarest
 	// first. Common keys (long lists) only add to forms already found.
 	var qnorm float32
-	var keyIDs []uint32
+	keyIDs := st.keyIDs[:0]
+	defer func() { st.keyIDs = keyIDs }()
 	for i := range qforms {
 		for _, k := range formKeyStrings(&qforms[i]) {
 			if id, ok := ix.keys[k]; ok && !slices.Contains(keyIDs, id) {
@@ -310,20 +376,21 @@ func (ix *Index) Search(q Query) []Match {
 			st.acc[f] += w
 		}
 	}
-	type cand struct {
-		form  uint32
-		score float32
-	}
-	cands := make([]cand, 0, len(st.touched))
+	cands := st.cands[:0]
+	defer func() { st.cands = cands[:0] }()
 	for _, f := range st.touched {
-		s := st.acc[f] / (qnorm + ix.forms[f].norm)
+		s := st.acc[f] / (qnorm + ix.formNorm[f])
 		st.acc[f] = 0
-		cands = append(cands, cand{f, s})
+		cands = append(cands, candidate{f, s})
 	}
 	st.touched = st.touched[:0]
 	// Only the best few hundred candidates matter: select, then sort them.
 	if len(cands) > 4*candidateLimit {
-		cut := kthLargest(cands, 4*candidateLimit, func(c cand) float32 { return c.score })
+		st.scores = st.scores[:0]
+		for _, c := range cands {
+			st.scores = append(st.scores, c.score)
+		}
+		cut := kthLargest(st.scores, 4*candidateLimit)
 		kept := cands[:0]
 		for _, c := range cands {
 			if c.score >= cut {
@@ -332,7 +399,7 @@ func (ix *Index) Search(q Query) []Match {
 		}
 		cands = kept
 	}
-	slices.SortFunc(cands, func(a, b cand) int {
+	slices.SortFunc(cands, func(a, b candidate) int {
 		switch {
 		case a.score > b.score:
 			return -1
@@ -343,18 +410,17 @@ func (ix *Index) Search(q Query) []Match {
 	})
 
 	var out []Match
-	done := map[uint32]bool{}
 	picked := 0
 	for _, c := range cands {
 		// Candidates far below the best on key overlap cannot win.
 		if picked >= candidateLimit || c.score < 0.5*cands[0].score {
 			break
 		}
-		eid := ix.forms[c.form].entity
-		if done[eid] {
+		eid := ix.formEntity[c.form]
+		if st.entitySeen[eid] == st.memo.gen {
 			continue
 		}
-		done[eid] = true
+		st.entitySeen[eid] = st.memo.gen
 		e := &ix.entities[eid]
 		if !ix.admits(e, q) {
 			continue
@@ -526,12 +592,8 @@ func nameTypeWord(t ties.NameType) string {
 	return string(t) + " name"
 }
 
-// kthLargest returns the k-th largest value of key over xs (k >= 1).
-func kthLargest[T any](xs []T, k int, key func(T) float32) float32 {
-	vals := make([]float32, len(xs))
-	for i, x := range xs {
-		vals[i] = key(x)
-	}
+// kthLargest returns the k-th largest of vals (k >= 1), reordering vals.
+func kthLargest(vals []float32, k int) float32 {
 	lo, hi := 0, len(vals)-1
 	k = len(vals) - k // index of the k-th largest in ascending order
 	for lo < hi {
