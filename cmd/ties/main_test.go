@@ -48,6 +48,11 @@ func mustRun(t *testing.T, db string, args ...string) string {
 // execTies runs the test binary as the ties command in a child process.
 func execTies(t *testing.T, args ...string) (string, int) {
 	t.Helper()
+	return execTiesB(t, args...)
+}
+
+func execTiesB(t testing.TB, args ...string) (string, int) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "TIES_RUN_MAIN=1")
 	out, err := cmd.CombinedOutput()
@@ -62,6 +67,10 @@ func execTies(t *testing.T, args ...string) (string, int) {
 // sharedData is ../shared/data beside the repository, or "" when absent.
 func sharedData(t *testing.T) string {
 	t.Helper()
+	return sharedDataDir()
+}
+
+func sharedDataDir() string {
 	_, file, _, _ := runtime.Caller(0)
 	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data")
 	if _, err := os.Stat(dir); err != nil {

@@ -19,7 +19,7 @@ import (
 
 // startServe runs `ties serve` as its own process (the test binary acting
 // as ties) and waits until it answers /healthz.
-func startServe(t *testing.T, db string) string {
+func startServe(t testing.TB, db string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -121,4 +121,75 @@ func TestReplicasShareLoads(t *testing.T) {
 	if out := mustRun(t, db, "audit", "verify"); !strings.Contains(out, "intact") {
 		t.Errorf("audit verify: %q", out)
 	}
+}
+
+// BenchmarkReplicasScreen50k loads the 2022 CSL, the 2021 SDN set and the
+// UN list into PostgreSQL, starts two `ties serve` replicas on it, and
+// screens the 50,000 yente negatives through them: batches of 1,000 names,
+// alternating between the replicas, two batches in flight at a time.
+func BenchmarkReplicasScreen50k(b *testing.B) {
+	data := sharedDataDir()
+	if data == "" {
+		b.Skip("../shared/data is not here")
+	}
+	db := pgtest.NewDatabase(b)
+	loadStart := time.Now()
+	if out, code := execTiesB(b, "--db", db, "load", filepath.Join(data, "csl", "consolidated-2022-05.csv.gz"),
+		filepath.Join(data, "ofac", "2021-07"), filepath.Join(data, "un", "UN_consolidated.xml")); code != 0 {
+		b.Fatalf("load: %s", out)
+	}
+	loadTook := time.Since(loadStart)
+	out, _ := execTiesB(b, "--db", db, "token", "create", "--role", "admin", "--name", "bench")
+	fields := strings.Fields(out)
+	token := fields[len(fields)-1]
+	names, err := readBatch(filepath.Join(data, "name-matching", "yente", "negatives_us.csv"), "full_name")
+	if err != nil {
+		b.Fatal(err)
+	}
+	replicas := []string{startServe(b, db), startServe(b, db)}
+	const batch = 1000
+	for b.Loop() {
+		sem := make(chan struct{}, 2)
+		errs := make(chan error, len(names)/batch+1)
+		for i := 0; i < len(names); i += batch {
+			chunk := names[i:min(i+batch, len(names))]
+			addr := replicas[(i/batch)%2]
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem }()
+				body, _ := json.Marshal(map[string]any{"names": chunk})
+				req, _ := http.NewRequest("POST", "http://"+addr+"/v1/screen", bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := http.DefaultClient.Do(req)
+				if err == nil {
+					n := 0
+					dec := json.NewDecoder(resp.Body)
+					for dec.More() {
+						var r screenResult
+						if err = dec.Decode(&r); err != nil {
+							break
+						}
+						n++
+					}
+					resp.Body.Close()
+					if err == nil && n != len(chunk) {
+						err = fmt.Errorf("%d results for %d names", n, len(chunk))
+					}
+				}
+				errs <- err
+			}()
+		}
+		for range cap(sem) {
+			sem <- struct{}{}
+		}
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(names)), "names")
+	b.ReportMetric(loadTook.Seconds(), "load-s")
 }
