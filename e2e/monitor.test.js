@@ -175,15 +175,13 @@ test('a roster watch added on the Monitor page alerts when a new list version na
 
   // A new version of a list naming the watched institute, loaded by the
   // CLI into the database the server uses (as `ties sync` would).
+  const header =
+    '"_id","source","entity_number","type","programs","name","title","addresses","federal_register_notice","start_date","end_date","standard_order","license_requirement","license_policy","call_sign","vessel_type","gross_tonnage","gross_registered_tonnage","vessel_flag","vessel_owner","remarks","source_list_url","alt_names","citizenships","dates_of_birth","nationalities","places_of_birth","source_information_url","ids"';
+  const row = (id, name, notice, date, aliases) =>
+    `"${id}","Entity List (EL) - Bureau of Industry and Security","","","","${name}","","1 Harbour Road, Harbour City, CN","${notice}","${date}","","","For all items subject to the EAR.","Presumption for denial.","","","","","","","","https://www.bis.doc.gov/","${aliases}","","","","","",""`;
+  const hcri = 'e2e0000000000000000000000000000000000000000000000000000001';
   const csv = path.join(tmp, 'el-extra.csv');
-  fs.writeFileSync(
-    csv,
-    [
-      '"_id","source","entity_number","type","programs","name","title","addresses","federal_register_notice","start_date","end_date","standard_order","license_requirement","license_policy","call_sign","vessel_type","gross_tonnage","gross_registered_tonnage","vessel_flag","vessel_owner","remarks","source_list_url","alt_names","citizenships","dates_of_birth","nationalities","places_of_birth","source_information_url","ids"',
-      `"e2e0000000000000000000000000000000000000000000000000000001","Entity List (EL) - Bureau of Industry and Security","","","","${WATCHED}","","1 Harbour Road, Harbour City, CN","99 FR 12345","2026-01-15","","","For all items subject to the EAR.","Presumption for denial.","","","","","","","","https://www.bis.doc.gov/","HCRI","","","","","",""`,
-      '',
-    ].join('\n'),
-  );
+  fs.writeFileSync(csv, [header, row(hcri, WATCHED, '99 FR 12345', '2026-01-15', 'HCRI'), ''].join('\n'));
   must(bin, ['load', '--db', db, '--dataset', 'e2e-el', csv], 'loading the new list version');
 
   await page.reload();
@@ -196,11 +194,32 @@ test('a roster watch added on the Monitor page alerts when a new list version na
   assert.equal(await page.getByTestId('alert-row').count(), 1, 'one alert: the other roster name matches nothing');
   await shot('monitor-alert');
 
-  // The Lists page shows the change set of the new version.
+  // A next version: the watched entry gains an alias, another is added.
+  const csv2 = path.join(tmp, 'el-extra-2.csv');
+  fs.writeFileSync(
+    csv2,
+    [header, row(hcri, WATCHED, '99 FR 12345', '2026-01-15', 'HCRI; Harbour Robotics Lab'), row('e2e0000000000000000000000000000000000000000000000000000002', 'Quayside Optics Works', '99 FR 23456', '2026-02-01', ''), ''].join('\n'),
+  );
+  must(bin, ['load', '--db', db, '--dataset', 'e2e-el', csv2], 'loading the second list version');
+
+  // The Lists page shows the change sets: the second entry by entry.
   await page.getByRole('link', { name: 'Lists' }).click();
   const sets = page.getByTestId('change-sets');
   await sets.waitFor();
-  assert.match(await sets.innerText(), /e2e-el version \d+ \(first version\): 1 added, 0 removed, 0 amended/);
+  const setsText = await sets.innerText();
+  assert.match(setsText, /e2e-el version \d+ \(first version\): 1 added, 0 removed, 0 amended/);
+  const second = page.getByTestId('change-set').filter({ hasText: /e2e-el version \d+ \(since version \d+\): 1 added, 0 removed, 1 amended/ });
+  await second.locator('summary').click();
+  const details = await second.innerText();
+  assert.match(details, /added\s+EL\s+Quayside Optics Works/);
+  assert.match(details, /amended\s+EL\s+Harbour City Robotics Institute\s+.*Harbour Robotics Lab/);
   await shot('lists-change-sets');
+
+  // The watch alerts that its match's entry changed, naming the change.
+  await page.getByRole('link', { name: 'Monitor' }).click();
+  const changed = page.getByTestId('alert-row').filter({ hasText: 'match changed' });
+  await changed.waitFor();
+  assert.match(await changed.innerText(), /Harbour Robotics Lab/);
+  assert.equal(await page.getByTestId('alert-row').count(), 2);
   assert.deepEqual(pageErrors, []);
 });
