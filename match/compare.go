@@ -62,6 +62,7 @@ type token struct {
 	strict   bool   // a pinyin syllable: only equal tokens match
 	squeezed string // the token with runs of one letter written once
 	han      bool
+	ascii    bool
 	// id names the token's text and strictness for the similarity memo of
 	// a search: an index-wide id on the entity side, a query-wide one on
 	// the query side; -1 (tokens joined while scoring): not memoized.
@@ -230,6 +231,7 @@ func prepareForm(f names.Form, kind names.Kind) prepared {
 		tk.squeezed = squeeze(t)
 		tk.strict = strict
 		tk.han = isHan(t)
+		tk.ascii = isASCII(t)
 		switch {
 		case stopWords[t] || titles[t]:
 			tk.weight = 0.15
@@ -449,15 +451,38 @@ func tokenSim(a, b *token) float64 {
 	if a.squeezed == b.squeezed && a.squeezed != "" {
 		return squeezedSim // doubled letters: jong/joonng, mohamed/mohammed
 	}
-	lev := levRatio(a.text, b.text)
-	if min(a.runes, b.runes) <= shortToken {
+	short := min(a.runes, b.runes) <= shortToken
+	var lev float64
+	if a.ascii && b.ascii {
+		// Similarities below minPairSim are never used: stop counting
+		// edits once the ratio cannot reach the least a pair needs.
+		longer := max(len(a.text), len(b.text))
+		need := minPairSim
+		if !short {
+			need = minLevLong()
+		}
+		limit := int((1-need)*float64(longer)) + 1
+		d := levDistASCII(a.text, b.text, limit)
+		if d > limit {
+			return 0
+		}
+		lev = 1 - float64(d)/float64(longer)
+	} else {
+		lev = levRatio(a.text, b.text)
+	}
+	if short {
 		// In short tokens every letter counts: jian is not jiang.
 		return lev
 	}
 	if genderPair(a.text, b.text) {
 		return 0.7 // Antonio and Antonia are different people
 	}
-	jw := jaroWinkler(a.text, b.text)
+	var jw float64
+	if a.ascii && b.ascii {
+		jw = jaroWinklerASCII(a.text, b.text)
+	} else {
+		jw = jaroWinkler(a.text, b.text)
+	}
 	s := levWeight*lev + (1-levWeight)*jw
 	if a.runes >= 5 && b.runes >= 5 && lev >= 0.5 && a.meta != "" && b.meta != "" &&
 		(a.meta == b.meta || a.meta == b.meta2 || a.meta2 == b.meta || (a.meta2 != "" && a.meta2 == b.meta2)) {
@@ -465,6 +490,19 @@ func tokenSim(a, b *token) float64 {
 		s = math.Max(s, phoneticSim)
 	}
 	return s
+}
+
+// minPairSim is the least similarity at which two tokens may pair.
+const minPairSim = 0.7
+
+// minLevLong is the least Levenshtein ratio with which two tokens longer
+// than shortToken can reach minPairSim: the Jaro-Winkler part is at most
+// 1, and the phonetic rescue needs a ratio of 0.5.
+func minLevLong() float64 {
+	if levWeight <= 1-minPairSim {
+		return 0
+	}
+	return min(0.5, (levWeight-(1-minPairSim))/levWeight)
 }
 
 // effective turns a raw token similarity into a credit: near-identical
@@ -510,7 +548,7 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result, memo *simMemo) float
 			} else {
 				s = tokenSim(&ta[i], &tb[j])
 			}
-			if s >= 0.7 {
+			if s >= minPairSim {
 				pairs = append(pairs, pairing{i, j, s})
 			}
 		}
@@ -729,7 +767,8 @@ func mergeJoined(ts, other []token) []token {
 				joined := ts[i].text + ts[i+1].text
 				if (!ts[i].strict && !o.strict && levRatio(joined, o.text) >= 0.85) || joined == o.text {
 					t := token{text: joined, runes: ts[i].runes + ts[i+1].runes, letters: ts[i].letters | ts[i+1].letters,
-						weight: math.Max(ts[i].weight, ts[i+1].weight), han: ts[i].han, strict: ts[i].strict, id: -1}
+						weight: math.Max(ts[i].weight, ts[i+1].weight), han: ts[i].han, strict: ts[i].strict, id: -1,
+						ascii: ts[i].ascii && ts[i+1].ascii}
 					if isASCII(joined) {
 						t.meta, t.meta2 = matchr.DoubleMetaphone(joined)
 					}
@@ -770,8 +809,20 @@ func levBytes(a, b string) float64 {
 	if n == 0 || m == 0 {
 		return 0
 	}
-	// Optimal string alignment: a swap of neighbours ("afiz"/"faiz") is
-	// one edit, the commonest typo.
+	return 1 - float64(levDistASCII(a, b, max(n, m)))/float64(max(n, m))
+}
+
+// levDistASCII is the optimal string alignment distance of a and b when
+// it is at most limit, else some number above limit. A swap of neighbours
+// ("afiz"/"faiz") is one edit, the commonest typo.
+func levDistASCII(a, b string, limit int) int {
+	n, m := len(a), len(b)
+	if abs(n-m) > limit {
+		return limit + 1
+	}
+	if n == 0 || m == 0 {
+		return max(n, m)
+	}
 	var buf [3][64]int32
 	var pprev, prev, cur []int32
 	if m+1 <= 64 {
@@ -782,8 +833,13 @@ func levBytes(a, b string) float64 {
 	for j := 0; j <= m; j++ {
 		prev[j] = int32(j)
 	}
+	// A cell comes from the row above or, by a swap, from two rows above
+	// plus one edit: once one row is over limit and the row before it at
+	// least at limit, no later row gets back to limit.
+	lim, prevMin := int32(limit), int32(0)
 	for i := 1; i <= n; i++ {
 		cur[0] = int32(i)
+		rowMin := cur[0]
 		ca := a[i-1]
 		for j := 1; j <= m; j++ {
 			cost := int32(1)
@@ -795,10 +851,15 @@ func levBytes(a, b string) float64 {
 				d = min(d, pprev[j-2]+1)
 			}
 			cur[j] = d
+			rowMin = min(rowMin, d)
 		}
+		if rowMin > lim && prevMin >= lim {
+			return limit + 1
+		}
+		prevMin = rowMin
 		pprev, prev, cur = prev, cur, pprev
 	}
-	return 1 - float64(prev[m])/float64(max(n, m))
+	return int(prev[m])
 }
 
 func levRunes(ra, rb []rune) float64 {
@@ -867,6 +928,61 @@ func jaroWinkler(a, b string) float64 {
 	}
 	trans, k := 0, 0
 	for i := range ra {
+		if !matchA[i] {
+			continue
+		}
+		for !matchB[k] {
+			k++
+		}
+		if ra[i] != rb[k] {
+			trans++
+		}
+		k++
+	}
+	m := float64(matches)
+	jaro := (m/float64(len(ra)) + m/float64(len(rb)) + (m-float64(trans)/2)/m) / 3
+	prefix := 0
+	for i := 0; i < min(4, len(ra)); i++ {
+		if ra[i] != rb[i] {
+			break
+		}
+		prefix++
+	}
+	return jaro + float64(prefix)*0.1*(1-jaro)
+}
+
+// jaroWinklerASCII is jaroWinkler for ASCII strings, on their bytes.
+func jaroWinklerASCII(ra, rb string) float64 {
+	if len(ra) == 0 || len(rb) == 0 {
+		return 0
+	}
+	if len(ra) > len(rb) {
+		ra, rb = rb, ra
+	}
+	window := max(len(rb)/2-1, 0)
+	var ma, mb [64]bool
+	var matchA, matchB []bool
+	if len(rb) <= 64 {
+		matchA, matchB = ma[:len(ra)], mb[:len(rb)]
+	} else {
+		matchA, matchB = make([]bool, len(ra)), make([]bool, len(rb))
+	}
+	matches := 0
+	for i := 0; i < len(ra); i++ {
+		lo, hi := max(0, i-window), min(len(rb), i+window+1)
+		for j := lo; j < hi; j++ {
+			if !matchB[j] && ra[i] == rb[j] {
+				matchA[i], matchB[j] = true, true
+				matches++
+				break
+			}
+		}
+	}
+	if matches == 0 {
+		return 0
+	}
+	trans, k := 0, 0
+	for i := 0; i < len(ra); i++ {
 		if !matchA[i] {
 			continue
 		}
