@@ -254,13 +254,33 @@ func (g *Graph) findings(org uint32, ds []designation, asOf ties.Date, depth, ma
 			out = append(out, g.finding(&ds[di], paths, truncated, asOf))
 		}
 	}
-	slices.SortFunc(out, func(a, b Finding) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+	return sortFindings(out)
+}
+
+// sortFindings orders findings by score, highest first, then by key. The
+// keys are built once, not on every comparison, and the large Finding
+// values move once.
+func sortFindings(fs []Finding) []Finding {
+	type sortKey struct {
+		score float64
+		key   string
+		i     int
+	}
+	keys := make([]sortKey, len(fs))
+	for i := range fs {
+		keys[i] = sortKey{fs[i].Score, fs[i].Key(), i}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Key(), b.Key())
+		return cmp.Compare(a.key, b.key)
 	})
-	return out
+	sorted := make([]Finding, len(fs))
+	for i, k := range keys {
+		sorted[i] = fs[k.i]
+	}
+	return sorted
 }
 
 // path is a walk from org: nodes[0] is org, ties[i] leads to nodes[i+1].
@@ -494,7 +514,9 @@ func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, lim uint
 	tieStack := make([]uint32, 0, depth)
 	// Paths live in s.arena until the caller has turned them into steps.
 	s.arena = s.arena[:0]
-	record := func() {
+	// record keeps the path on the stacks; checked says it is already
+	// known not to descend a foreign hierarchy.
+	record := func(checked bool) {
 		start := len(s.arena)
 		for i := len(nodes) - 1; i >= 0; i-- {
 			s.arena = append(s.arena, nodes[i])
@@ -504,17 +526,21 @@ func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, lim uint
 			s.arena = append(s.arena, tieStack[i])
 		}
 		p := path{nodes: s.arena[start:mid:mid], ties: s.arena[mid:len(s.arena):len(s.arena)]}
-		if g.descendsForeignHierarchy(p) {
+		if !checked && g.descendsForeignHierarchy(p) {
 			s.arena = s.arena[:start]
 			return
 		}
 		out = append(out, p)
 	}
-	// Shortest paths: every recorded parent is one layer nearer org.
-	var back func(v uint32) bool
-	back = func(v uint32) bool {
+	// Shortest paths: every recorded parent is one layer nearer org. The
+	// walk goes backwards, so it drops a branch as soon as a tie walked up
+	// (or across) comes before one walked down that is already on the
+	// stack: descendsForeignHierarchy would reject every path through it,
+	// and a hub's parents would otherwise multiply into thousands of them.
+	var back func(v uint32, downAfter bool) bool
+	back = func(v uint32, downAfter bool) bool {
 		if v == org {
-			record()
+			record(true)
 			return len(out) < maxPaths
 		}
 		for i := s.parHead[v]; i >= 0; i = s.parNext[i] {
@@ -523,9 +549,13 @@ func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, lim uint
 			if u == v {
 				u = g.eTo[e]
 			}
+			down := g.hierarchyKinds[g.eKind[e]] && g.eFrom[e] != u
+			if !down && downAfter {
+				continue
+			}
 			nodes = append(nodes, u)
 			tieStack = append(tieStack, e)
-			ok := back(u)
+			ok := back(u, downAfter || down)
 			nodes = nodes[:len(nodes)-1]
 			tieStack = tieStack[:len(tieStack)-1]
 			if !ok {
@@ -535,7 +565,7 @@ func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, lim uint
 		return true
 	}
 	nodes = append(nodes, t)
-	back(t)
+	back(t, false)
 
 	// Longer paths, by iterative deepening.
 	var walk func(u uint32, length int) bool
@@ -543,7 +573,7 @@ func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, lim uint
 		steps := len(tieStack)
 		if u == org {
 			if steps == length {
-				record()
+				record(false)
 			}
 			return len(out) < maxPaths
 		}
