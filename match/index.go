@@ -297,7 +297,8 @@ type searchState struct {
 	qtokens map[string]int32
 	keyIDs  []uint32
 	cands   []candidate
-	scores  []float32 // scratch of kthLargest
+	scores  []float32 // min-heap of the best candidate scores
+	order   []uint64  // sort keys of the candidates kept
 	// entitySeen[e] == memo.gen: entity e was taken up in this search.
 	entitySeen []uint32
 }
@@ -376,47 +377,53 @@ func (ix *Index) Search(q Query) []Match {
 			st.acc[f] += w
 		}
 	}
+	// Only the best few hundred candidates matter: keep the best
+	// scores in a min-heap to find the cut, then sort what reaches it.
+	const keep = 4 * candidateLimit
 	cands := st.cands[:0]
 	defer func() { st.cands = cands[:0] }()
+	top := st.scores[:0]
 	for _, f := range st.touched {
 		s := st.acc[f] / (qnorm + ix.formNorm[f])
 		st.acc[f] = 0
 		cands = append(cands, candidate{f, s})
-	}
-	st.touched = st.touched[:0]
-	// Only the best few hundred candidates matter: select, then sort them.
-	if len(cands) > 4*candidateLimit {
-		st.scores = st.scores[:0]
-		for _, c := range cands {
-			st.scores = append(st.scores, c.score)
-		}
-		cut := kthLargest(st.scores, 4*candidateLimit)
-		kept := cands[:0]
-		for _, c := range cands {
-			if c.score >= cut {
-				kept = append(kept, c)
-			}
-		}
-		cands = kept
-	}
-	slices.SortFunc(cands, func(a, b candidate) int {
 		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
+		case len(top) < keep:
+			top = append(top, s)
+			if len(top) == keep {
+				for i := keep/2 - 1; i >= 0; i-- {
+					siftDown(top, i)
+				}
+			}
+		case s > top[0]:
+			top[0] = s
+			siftDown(top, 0)
 		}
-		return int(a.form) - int(b.form)
-	})
+	}
+	st.scores = top
+	st.touched = st.touched[:0]
+	// Sort keys: score descending, then form id ascending.
+	order := st.order[:0]
+	defer func() { st.order = order[:0] }()
+	for _, c := range cands {
+		if len(cands) <= keep || c.score >= top[0] {
+			order = append(order, uint64(^math.Float32bits(c.score))<<32|uint64(c.form))
+		}
+	}
+	slices.Sort(order)
+	if len(order) == 0 {
+		return nil
+	}
 
 	var out []Match
 	picked := 0
-	for _, c := range cands {
+	best := candidateScore(order[0])
+	for _, key := range order {
 		// Candidates far below the best on key overlap cannot win.
-		if picked >= candidateLimit || c.score < 0.5*cands[0].score {
+		if picked >= candidateLimit || candidateScore(key) < 0.5*best {
 			break
 		}
-		eid := ix.formEntity[c.form]
+		eid := ix.formEntity[uint32(key)]
 		if st.entitySeen[eid] == st.memo.gen {
 			continue
 		}
@@ -592,34 +599,23 @@ func nameTypeWord(t ties.NameType) string {
 	return string(t) + " name"
 }
 
-// kthLargest returns the k-th largest of vals (k >= 1), reordering vals.
-func kthLargest(vals []float32, k int) float32 {
-	lo, hi := 0, len(vals)-1
-	k = len(vals) - k // index of the k-th largest in ascending order
-	for lo < hi {
-		p := vals[(lo+hi)/2]
-		i, j := lo, hi
-		for i <= j {
-			for vals[i] < p {
-				i++
-			}
-			for vals[j] > p {
-				j--
-			}
-			if i <= j {
-				vals[i], vals[j] = vals[j], vals[i]
-				i++
-				j--
-			}
+// candidateScore is the key-overlap score in a candidate sort key.
+func candidateScore(key uint64) float32 { return math.Float32frombits(^uint32(key >> 32)) }
+
+// siftDown restores the min-heap order of h below i.
+func siftDown(h []float32, i int) {
+	for {
+		c := 2*i + 1
+		if c >= len(h) {
+			return
 		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return vals[k]
+		if c+1 < len(h) && h[c+1] < h[c] {
+			c++
 		}
+		if h[i] <= h[c] {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
 	}
-	return vals[k]
 }
