@@ -13,7 +13,9 @@ import (
 	"strings"
 
 	"ties"
+	"ties/analysis"
 	"ties/ingest"
+	"ties/watch"
 )
 
 func readAll(r *http.Request) ([]byte, error) {
@@ -115,6 +117,14 @@ func (s *Server) loadList(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return errorf(http.StatusBadRequest, "load: %s", msg)
+	}
+	// As `ties load` does: link the new entries to the graph, record the
+	// change sets and re-check the watches (alerts go to their sinks).
+	if _, err := analysis.ProposeLinks(r.Context(), s.st); err != nil {
+		return fmt.Errorf("linking after the load: %w", err)
+	}
+	if err := watch.AfterIngest(r.Context(), s.st, results, io.Discard); err != nil {
+		return fmt.Errorf("watches after the load: %w", err)
 	}
 	if err := s.Reload(r.Context()); err != nil {
 		return err

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strings"
 	gosync "sync"
+	"ties/analysis"
 	"time"
 
 	"ties"
-	"ties/resolve"
 	"ties/watch"
 )
 
@@ -116,31 +116,8 @@ func Run(ctx context.Context, st ties.MonitoredStore, opt RunOptions) Outcome {
 // exposures see entries a new version added. It is what `ties load` does
 // after a load (cmd/ties proposeLinks).
 func ProposeLinks(ctx context.Context, st ties.Store) error {
-	var graph []ties.Entity
-	for e, err := range st.GraphEntities(ctx) {
-		if err != nil {
-			return err
-		}
-		graph = append(graph, e)
-	}
-	if len(graph) == 0 {
-		return nil
-	}
-	var entries []ties.Entry
-	for e, err := range st.InForceEntries(ctx) {
-		if err != nil {
-			return err
-		}
-		entries = append(entries, e)
-	}
-	links := resolve.SameAs(graph)
-	if len(entries) > 0 {
-		links = append(links, resolve.LinkToLists(graph, entries, resolve.Options{})...)
-	}
-	if len(links) == 0 {
-		return nil
-	}
-	return st.PutLinks(ctx, links)
+	_, err := analysis.ProposeLinks(ctx, st)
+	return err
 }
 
 // Schedule runs a monitoring run every so often, one at a time, and keeps

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"ties/analysis"
 
 	"github.com/spf13/cobra"
 
@@ -124,32 +125,5 @@ func proposeLinks(ctx context.Context, st ties.Store) error {
 }
 
 func computeLinks(ctx context.Context, st ties.Store) (int, error) {
-	var graph []ties.Entity
-	for e, err := range st.GraphEntities(ctx) {
-		if err != nil {
-			return 0, err
-		}
-		graph = append(graph, e)
-	}
-	if len(graph) == 0 {
-		return 0, nil // nothing to link from
-	}
-	var entries []ties.Entry
-	for e, err := range st.InForceEntries(ctx) {
-		if err != nil {
-			return 0, err
-		}
-		entries = append(entries, e)
-	}
-	links := resolve.SameAs(graph)
-	if len(entries) > 0 {
-		links = append(links, resolve.LinkToLists(graph, entries, resolve.Options{})...)
-	}
-	if len(links) == 0 {
-		return 0, nil
-	}
-	if err := st.PutLinks(ctx, links); err != nil {
-		return 0, fmt.Errorf("store links: %w", err)
-	}
-	return len(links), nil
+	return analysis.ProposeLinks(ctx, st)
 }
