@@ -81,6 +81,11 @@ type prepared struct {
 	pinyin  bool // the form is a reading of Han characters
 	hanText bool // the form is written in Han characters
 	nameHan bool // the name the form was made from is written in Han
+	// Bits (first byte mod 64) of the first bytes of the tokens that
+	// could start a joined pair, and of the tokens of 4 or more runes a
+	// joined pair could match: when they share none, mergeJoined has
+	// nothing to do.
+	joinStarts, joinTargets uint64
 }
 
 // Compare scores how likely a and b name the same entity, in [0,1].
@@ -249,6 +254,15 @@ func prepareForm(f names.Form, kind names.Kind) prepared {
 	}
 	sort.Strings(p.legal)
 	p.pinyin = strict
+	for i := range p.tokens {
+		t := &p.tokens[i]
+		if i+1 < len(p.tokens) && !t.digits && !p.tokens[i+1].digits {
+			p.joinStarts |= 1 << (t.text[0] & 63)
+		}
+		if t.runes >= 4 {
+			p.joinTargets |= 1 << (t.text[0] & 63)
+		}
+	}
 	return p
 }
 
@@ -535,8 +549,12 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result, memo *simMemo) float
 		return 0
 	}
 	// Join split tokens of either side that match a token of the other.
-	ta = mergeJoined(ta, b.tokens)
-	tb = mergeJoined(tb, a.tokens)
+	if a.joinStarts&b.joinTargets != 0 {
+		ta = mergeJoined(ta, b.tokens)
+	}
+	if b.joinStarts&a.joinTargets != 0 {
+		tb = mergeJoined(tb, a.tokens)
+	}
 
 	var pbuf [64]pairing
 	pairs := pbuf[:0]
