@@ -245,14 +245,22 @@ func (g *Graph) findings(org uint32, ds []designation, asOf ties.Date, depth, ma
 	defer g.putScratch(s)
 	lim := startLimit(asOf)
 	reached := g.search(s, org, ix, depth, lim, min(maxPaths, 255))
-	for _, t := range reached {
-		paths, truncated := g.paths(s, org, t, dn, depth, lim, maxPaths)
-		if len(paths) == 0 {
-			continue
+	pf := pathFinder{g: g, s: s, org: org, dn: dn, depth: depth, lim: lim, maxPaths: maxPaths,
+		pathBudget: pathWorkLimit, queryBudget: queryWorkLimit}
+	found := pf.all(reached)
+	perTarget := make([][]Finding, len(found))
+	build := func(i int) {
+		tp := &found[i]
+		if len(tp.paths) == 0 {
+			return
 		}
-		for _, di := range byNode[t] {
-			out = append(out, g.finding(&ds[di], paths, truncated, asOf))
+		for _, di := range byNode[tp.t] {
+			perTarget[i] = append(perTarget[i], g.finding(&ds[di], tp.paths, tp.truncated, asOf))
 		}
+	}
+	parallel(len(found), build)
+	for _, fs := range perTarget {
+		out = append(out, fs...)
 	}
 	return sortFindings(out)
 }
@@ -501,123 +509,6 @@ func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim u
 	return reached
 }
 
-// paths returns up to maxPaths simple paths from org to t, shortest first:
-// those of the shortest length come from the parents search recorded;
-// longer ones from a depth-first walk back from t that uses the distances
-// from org as an exact bound, within a work budget. No path passes through
-// another designated node. truncated says the budget ran out.
-func (g *Graph) paths(s *scratch, org, t uint32, dn []uint8, depth int, lim uint32, maxPaths int) (out []path, truncated bool) {
-	if t == org {
-		return []path{{nodes: []uint32{org}}}, false
-	}
-	nodes := make([]uint32, 0, depth+1)
-	tieStack := make([]uint32, 0, depth)
-	// Paths live in s.arena until the caller has turned them into steps.
-	s.arena = s.arena[:0]
-	// record keeps the path on the stacks; checked says it is already
-	// known not to descend a foreign hierarchy.
-	record := func(checked bool) {
-		start := len(s.arena)
-		for i := len(nodes) - 1; i >= 0; i-- {
-			s.arena = append(s.arena, nodes[i])
-		}
-		mid := len(s.arena)
-		for i := len(tieStack) - 1; i >= 0; i-- {
-			s.arena = append(s.arena, tieStack[i])
-		}
-		p := path{nodes: s.arena[start:mid:mid], ties: s.arena[mid:len(s.arena):len(s.arena)]}
-		if !checked && g.descendsForeignHierarchy(p) {
-			s.arena = s.arena[:start]
-			return
-		}
-		out = append(out, p)
-	}
-	// Shortest paths: every recorded parent is one layer nearer org. The
-	// walk goes backwards, so it drops a branch as soon as a tie walked up
-	// (or across) comes before one walked down that is already on the
-	// stack: descendsForeignHierarchy would reject every path through it,
-	// and a hub's parents would otherwise multiply into thousands of them.
-	var back func(v uint32, downAfter bool) bool
-	back = func(v uint32, downAfter bool) bool {
-		if v == org {
-			record(true)
-			return len(out) < maxPaths
-		}
-		for i := s.parHead[v]; i >= 0; i = s.parNext[i] {
-			e := s.parEdge[i]
-			u := g.eFrom[e]
-			if u == v {
-				u = g.eTo[e]
-			}
-			down := g.hierarchyKinds[g.eKind[e]] && g.eFrom[e] != u
-			if !down && downAfter {
-				continue
-			}
-			nodes = append(nodes, u)
-			tieStack = append(tieStack, e)
-			ok := back(u, downAfter || down)
-			nodes = nodes[:len(nodes)-1]
-			tieStack = tieStack[:len(tieStack)-1]
-			if !ok {
-				return false
-			}
-		}
-		return true
-	}
-	nodes = append(nodes, t)
-	back(t, false)
-
-	// Longer paths, by iterative deepening.
-	var walk func(u uint32, length int) bool
-	walk = func(u uint32, length int) bool {
-		steps := len(tieStack)
-		if u == org {
-			if steps == length {
-				record(false)
-			}
-			return len(out) < maxPaths
-		}
-		if u != t && dn[u] == 0 {
-			return true // another designated node: paths end there
-		}
-		left := length - steps - 1
-		try := func(e, v uint32) bool {
-			s.work++
-			if s.work > s.workLimit {
-				truncated = true
-				return false
-			}
-			if s.dist[v] == unreached || int(s.dist[v]) > left || !g.walkable(e, lim) || slices.Contains(nodes, v) {
-				return true
-			}
-			nodes = append(nodes, v)
-			tieStack = append(tieStack, e)
-			ok := walk(v, length)
-			nodes = nodes[:len(nodes)-1]
-			tieStack = tieStack[:len(tieStack)-1]
-			return ok
-		}
-		for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
-			if !try(e, g.eTo[e]) {
-				return false
-			}
-		}
-		for _, e := range g.inTie[g.inOff[u]:g.inOff[u+1]] {
-			if !try(e, g.eFrom[e]) {
-				return false
-			}
-		}
-		return true
-	}
-	s.workLimit = min(s.work+pathWorkLimit, queryWorkLimit)
-	for length := int(s.dist[t]) + 1; length <= depth && len(out) < maxPaths && !truncated; length++ {
-		nodes = append(nodes[:0], t)
-		tieStack = tieStack[:0]
-		walk(t, length)
-	}
-	return out, truncated
-}
-
 // descendsForeignHierarchy reports whether p, once it has left the org's
 // own tree (org and the units part of it), walks down a hierarchy: from a
 // parent to one of its units. A tie with the Chinese Academy of Sciences
@@ -645,10 +536,6 @@ type scratch struct {
 	touched  []uint32
 	parEdge  []uint32
 	parNext  []int32
-	arena    []uint32 // the current target's paths
-	work     int
-	// workLimit is where the current target's longer-path walk stops.
-	workLimit int
 }
 
 func (s *scratch) enter(n uint32, d uint8) {
@@ -684,6 +571,5 @@ func (g *Graph) putScratch(s *scratch) {
 	s.touched = s.touched[:0]
 	s.parEdge = s.parEdge[:0]
 	s.parNext = s.parNext[:0]
-	s.work = 0
 	g.scratch.Put(s)
 }

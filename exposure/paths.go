@@ -1,0 +1,262 @@
+package exposure
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// pathFinder finds the paths from org to each designated node a search
+// reached. It only reads the search's scratch, so targets can be worked on
+// concurrently, each by a pathWalker of its own.
+type pathFinder struct {
+	g        *Graph
+	s        *scratch
+	org      uint32
+	dn       []uint8
+	depth    int
+	lim      uint32
+	maxPaths int
+	// Budgets, pathWorkLimit and queryWorkLimit but for tests.
+	pathBudget, queryBudget int
+	procs                   int // goroutines to use; 0: GOMAXPROCS
+}
+
+// targetPaths is what paths found for one target.
+type targetPaths struct {
+	t         uint32
+	paths     []path
+	shortest  int // paths[:shortest] are the shortest ones, found without a budget
+	truncated bool
+	work      int // ties the longer-path walk examined
+}
+
+// minParallelTargets is the report size from which paths are looked for
+// on all processors; below it the goroutines cost more than they save.
+const minParallelTargets = 32
+
+// all finds the paths to every target, in order. The longer-path walks
+// share one work budget per query (queryWorkLimit), consumed in target
+// order, so a target's walk depends on how much the ones before it used.
+// With several processors each target is first walked with its own
+// budget (pathWorkLimit); a target whose walk would have met the query
+// budget earlier is then walked again, in order, with the budget it had
+// left — the results are those of walking all targets one after another.
+func (pf *pathFinder) all(targets []uint32) []targetPaths {
+	out := make([]targetPaths, len(targets))
+	procs := pf.procs
+	if procs == 0 {
+		procs = runtime.GOMAXPROCS(0)
+	}
+	if len(targets) < minParallelTargets || procs == 1 {
+		w := pf.walker()
+		used := 0
+		for i, t := range targets {
+			out[i] = w.paths(t, min(used+pf.pathBudget, pf.queryBudget)-used)
+			used += out[i].work
+		}
+		return out
+	}
+	parallelWorkers(len(targets), procs, pf.walker, func(w *pathWalker, i int) {
+		out[i] = w.paths(targets[i], pf.pathBudget)
+	})
+	var again *pathWalker
+	used := 0
+	for i := range out {
+		tp := &out[i]
+		limit := min(used+pf.pathBudget, pf.queryBudget) - used
+		if limit < pf.pathBudget && (tp.truncated || tp.work > limit) {
+			if again == nil {
+				again = pf.walker()
+			}
+			again.nodes = append(again.nodes[:0], tp.t)
+			again.tieStack = again.tieStack[:0]
+			tp.paths, tp.truncated, tp.work = again.longer(tp.t, tp.paths[:tp.shortest], limit)
+		}
+		used += tp.work
+	}
+	return out
+}
+
+func (pf *pathFinder) walker() *pathWalker {
+	return &pathWalker{pathFinder: pf, nodes: make([]uint32, 0, pf.depth+1), tieStack: make([]uint32, 0, pf.depth)}
+}
+
+// pathWalker is one goroutine's working memory for paths.
+type pathWalker struct {
+	*pathFinder
+	nodes    []uint32 // the path being built, from the target back
+	tieStack []uint32 // ties[i] joins nodes[i] and nodes[i+1]
+	// Paths live in arena, which only grows, so those already handed out
+	// stay valid.
+	arena []uint32
+	out   []path
+	// The longer-path walk's state.
+	work, workLimit int
+	truncated       bool
+}
+
+// paths returns up to maxPaths simple paths from org to t, shortest first:
+// those of the shortest length come from the parents search recorded;
+// longer ones from a depth-first walk back from t that uses the distances
+// from org as an exact bound, examining at most workLimit ties. No path
+// passes through another designated node. truncated says the budget ran
+// out.
+func (w *pathWalker) paths(t uint32, workLimit int) targetPaths {
+	if t == w.org {
+		return targetPaths{t: t, paths: []path{{nodes: []uint32{t}}}, shortest: 1}
+	}
+	w.nodes = append(w.nodes[:0], t)
+	w.tieStack = w.tieStack[:0]
+	w.out = nil
+	w.back(t, false)
+	shortest := len(w.out)
+	paths, truncated, work := w.longer(t, w.out, workLimit)
+	return targetPaths{t: t, paths: paths, shortest: shortest, truncated: truncated, work: work}
+}
+
+// record keeps the path on the stacks; checked says it is already known
+// not to descend a foreign hierarchy.
+func (w *pathWalker) record(checked bool) {
+	start := len(w.arena)
+	for i := len(w.nodes) - 1; i >= 0; i-- {
+		w.arena = append(w.arena, w.nodes[i])
+	}
+	mid := len(w.arena)
+	for i := len(w.tieStack) - 1; i >= 0; i-- {
+		w.arena = append(w.arena, w.tieStack[i])
+	}
+	p := path{nodes: w.arena[start:mid:mid], ties: w.arena[mid:len(w.arena):len(w.arena)]}
+	if !checked && w.g.descendsForeignHierarchy(p) {
+		w.arena = w.arena[:start]
+		return
+	}
+	w.out = append(w.out, p)
+}
+
+// back enumerates the shortest paths: every recorded parent is one layer
+// nearer org. It goes backwards, so it drops a branch as soon as a tie
+// walked up (or across) comes before one walked down that is already on
+// the stack (downAfter): descendsForeignHierarchy would reject every path
+// through it, and a hub's parents would otherwise multiply into
+// thousands of them.
+func (w *pathWalker) back(v uint32, downAfter bool) bool {
+	if v == w.org {
+		w.record(true)
+		return len(w.out) < w.maxPaths
+	}
+	g, s := w.g, w.s
+	for i := s.parHead[v]; i >= 0; i = s.parNext[i] {
+		e := s.parEdge[i]
+		u := g.eFrom[e]
+		if u == v {
+			u = g.eTo[e]
+		}
+		down := g.hierarchyKinds[g.eKind[e]] && g.eFrom[e] != u
+		if !down && downAfter {
+			continue
+		}
+		w.nodes = append(w.nodes, u)
+		w.tieStack = append(w.tieStack, e)
+		ok := w.back(u, downAfter || down)
+		w.nodes = w.nodes[:len(w.nodes)-1]
+		w.tieStack = w.tieStack[:len(w.tieStack)-1]
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// longer adds the paths longer than the shortest to paths, by iterative
+// deepening, examining at most workLimit ties; work is how many it
+// examined (one more than workLimit when it ran out, then truncated).
+func (w *pathWalker) longer(t uint32, paths []path, workLimit int) (_ []path, truncated bool, work int) {
+	w.out = paths
+	w.work, w.workLimit, w.truncated = 0, workLimit, false
+	for length := int(w.s.dist[t]) + 1; length <= w.depth && len(w.out) < w.maxPaths && !w.truncated; length++ {
+		w.nodes = append(w.nodes[:0], t)
+		w.tieStack = w.tieStack[:0]
+		w.walk(t, t, length)
+	}
+	return w.out, w.truncated, w.work
+}
+
+func (w *pathWalker) walk(t, u uint32, length int) bool {
+	steps := len(w.tieStack)
+	if u == w.org {
+		if steps == length {
+			w.record(false)
+		}
+		return len(w.out) < w.maxPaths
+	}
+	if u != t && w.dn[u] == 0 {
+		return true // another designated node: paths end there
+	}
+	g := w.g
+	left := length - steps - 1
+	for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
+		if !w.try(t, e, g.eTo[e], left, length) {
+			return false
+		}
+	}
+	for _, e := range g.inTie[g.inOff[u]:g.inOff[u+1]] {
+		if !w.try(t, e, g.eFrom[e], left, length) {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *pathWalker) try(t, e, v uint32, left, length int) bool {
+	w.work++
+	if w.work > w.workLimit {
+		w.truncated = true
+		return false
+	}
+	if d := w.s.dist[v]; d == unreached || int(d) > left || !w.g.walkable(e, w.lim) || slices.Contains(w.nodes, v) {
+		return true
+	}
+	w.nodes = append(w.nodes, v)
+	w.tieStack = append(w.tieStack, e)
+	ok := w.walk(t, v, length)
+	w.nodes = w.nodes[:len(w.nodes)-1]
+	w.tieStack = w.tieStack[:len(w.tieStack)-1]
+	return ok
+}
+
+// parallel calls do(i) for i in [0, n), on all processors when n is large.
+func parallel(n int, do func(i int)) {
+	parallelWorkers(n, runtime.GOMAXPROCS(0), func() struct{} { return struct{}{} }, func(_ struct{}, i int) { do(i) })
+}
+
+// parallelWorkers calls do(worker, i) for i in [0, n), each worker made by
+// newWorker and used by one goroutine at a time, on up to procs
+// goroutines. The calling goroutine works too.
+func parallelWorkers[W any](n, procs int, newWorker func() W, do func(W, int)) {
+	if n < minParallelTargets || procs == 1 {
+		w := newWorker()
+		for i := range n {
+			do(w, i)
+		}
+		return
+	}
+	var next atomic.Int64
+	run := func() {
+		w := newWorker()
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			do(w, i)
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(procs, n) - 1 {
+		wg.Go(run)
+	}
+	run()
+	wg.Wait()
+}

@@ -1,0 +1,73 @@
+package exposure
+
+import (
+	"reflect"
+	"testing"
+
+	"ties"
+)
+
+// TestParallelPathsMatchSequential checks that walking targets
+// concurrently, each with its own budget, and then walking again those
+// that met the shared query budget, gives exactly what walking them one
+// after another gives. Small budgets make the query budget run out.
+func TestParallelPathsMatchSequential(t *testing.T) {
+	const n = 20_000
+	entities, seq := Synthetic(n, 10*n, 4)
+	g := buildSynthetic(entities, seq)
+	des := SyntheticDesignated(n, 0.005, 5)
+	asOf := ties.MustDate("2025-06-01")
+	enacted, _, _ := g.resolve(DefaultRules(), des, asOf, func(string) bool { return false })
+	var targets []uint32
+	seen := map[uint32]bool{}
+	for _, d := range enacted {
+		if !seen[d.node] {
+			seen[d.node] = true
+			targets = append(targets, d.node)
+		}
+	}
+	const depth = 4
+	ix := g.targetIndex(targets, depth)
+	lim := startLimit(asOf)
+	parallelQueries, budgetRanOut := 0, 0
+	for _, org := range SyntheticOrgs(n, 40, 6) {
+		s := g.getScratch()
+		reached := g.search(s, g.index[org], ix, depth, lim, 20)
+		pf := pathFinder{g: g, s: s, org: g.index[org], dn: ix.dn, depth: depth, lim: lim, maxPaths: 20,
+			pathBudget: 300, queryBudget: 3000}
+		pf.procs = 1
+		want := pf.all(reached)
+		pf.procs = 4
+		got := pf.all(reached)
+		g.putScratch(s)
+		if len(reached) >= minParallelTargets {
+			parallelQueries++
+		}
+		used := 0
+		for i := range want {
+			used += want[i].work
+			if got[i].t != want[i].t || got[i].truncated != want[i].truncated || got[i].work != want[i].work || !samePaths(got[i].paths, want[i].paths) {
+				t.Fatalf("org %s target %s: parallel %d paths (truncated %v, work %d), sequential %d (%v, %d)",
+					org, g.ids[want[i].t], len(got[i].paths), got[i].truncated, got[i].work, len(want[i].paths), want[i].truncated, want[i].work)
+			}
+		}
+		if used > pf.queryBudget {
+			budgetRanOut++
+		}
+	}
+	if parallelQueries == 0 || budgetRanOut == 0 {
+		t.Fatalf("%d queries large enough to go parallel, %d ran out of budget: the test exercises nothing", parallelQueries, budgetRanOut)
+	}
+}
+
+func samePaths(a, b []path) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !reflect.DeepEqual(a[i].nodes, b[i].nodes) || !reflect.DeepEqual(a[i].ties, b[i].ties) {
+			return false
+		}
+	}
+	return true
+}
