@@ -110,48 +110,17 @@ func decodeScreenRequest(r io.Reader, maxBatch int) (screenRequest, match.Query,
 	return req, q, nil
 }
 
-// screenResult and jsonMatch carry the same fields as `ties screen --json`.
+// screenResult carries the fields of `ties screen --json`
+// (match.ResultJSON), plus the versions screened against and the audit
+// record.
 type screenResult struct {
-	Query    string      `json:"query"`
-	Matches  []jsonMatch `json:"matches"`
-	Versions []int64     `json:"versions,omitempty"`  // list versions in force
-	AuditSeq int64       `json:"audit_seq,omitempty"` // the audit record of this screening
+	Query    string            `json:"query"`
+	Matches  []match.MatchJSON `json:"matches"`
+	Versions []int64           `json:"versions,omitempty"`  // list versions in force
+	AuditSeq int64             `json:"audit_seq,omitempty"` // the audit record of this screening
 }
 
-type jsonMatch struct {
-	EntityID    string  `json:"entity_id"`
-	Name        string  `json:"name"`
-	MatchedName string  `json:"matched_name"`
-	Score       float64 `json:"score"`
-	List        string  `json:"list"`
-	SourceID    string  `json:"source_id"`
-	ListedOn    *string `json:"listed_on"`
-	Authority   string  `json:"authority"`
-	Explanation string  `json:"explanation"`
-	Kind        string  `json:"kind,omitempty"`
-	Program     string  `json:"program,omitempty"`
-	Dataset     string  `json:"dataset,omitempty"`
-	VersionID   int64   `json:"version_id,omitempty"`
-	NameSource  string  `json:"name_source,omitempty"`
-}
-
-func toJSONMatches(ms []match.Match) []jsonMatch {
-	out := make([]jsonMatch, 0, len(ms))
-	for _, m := range ms {
-		var listed *string
-		if !m.ListedOn.IsZero() {
-			s := m.ListedOn.String()
-			listed = &s
-		}
-		out = append(out, jsonMatch{
-			EntityID: m.EntityID, Name: m.Name, MatchedName: m.MatchedName, Score: m.Score,
-			List: m.ListID, SourceID: m.SourceID, ListedOn: listed, Authority: m.Authority,
-			Explanation: m.Explanation, Kind: string(m.Kind), Program: m.Program, Dataset: m.Dataset,
-			VersionID: m.VersionID, NameSource: m.NameSource,
-		})
-	}
-	return out
-}
+func toJSONMatches(ms []match.Match) []match.MatchJSON { return match.ToJSON(ms) }
 
 // auditTop is how many matches per screening the audit record keeps.
 const auditTop = 5

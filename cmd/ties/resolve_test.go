@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"ties/match"
 
 	"ties"
 )
@@ -36,7 +37,7 @@ func findLink(links []ties.Link, graphID, targetPrefix string) (ties.Link, bool)
 }
 
 // screenOne runs `screen --json name` and returns its matches.
-func screenOne(t *testing.T, db, name string) []jsonMatch {
+func screenOne(t *testing.T, db, name string) []match.MatchJSON {
 	t.Helper()
 	res := decodeScreen(t, mustRun(t, db, "screen", "--json", name))
 	if len(res) != 1 || res[0].Query != name {

@@ -114,50 +114,11 @@ func (sf *screenFlags) query() (match.Query, error) {
 	return q, nil
 }
 
-// screenResult and jsonMatch are the --json contract: other tools rely on
-// these field names.
-type screenResult struct {
-	Query   string      `json:"query"`
-	Matches []jsonMatch `json:"matches"`
-}
+// screenResult is the --json contract (match.ResultJSON): other tools rely
+// on its field names.
+type screenResult = match.ResultJSON
 
-type jsonMatch struct {
-	EntityID    string  `json:"entity_id"`
-	Name        string  `json:"name"`
-	MatchedName string  `json:"matched_name"`
-	Score       float64 `json:"score"`
-	List        string  `json:"list"`
-	SourceID    string  `json:"source_id"`
-	ListedOn    *string `json:"listed_on"`
-	Authority   string  `json:"authority"`
-	Explanation string  `json:"explanation"`
-	Kind        string  `json:"kind,omitempty"`
-	Program     string  `json:"program,omitempty"`
-	Dataset     string  `json:"dataset,omitempty"`
-	VersionID   int64   `json:"version_id,omitempty"`
-	NameSource  string  `json:"name_source,omitempty"`
-}
-
-func toJSONMatches(ms []match.Match) []jsonMatch {
-	out := make([]jsonMatch, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, jsonMatch{
-			EntityID: m.EntityID, Name: m.Name, MatchedName: m.MatchedName, Score: m.Score,
-			List: m.ListID, SourceID: m.SourceID, ListedOn: dateOrNil(m.ListedOn), Authority: m.Authority,
-			Explanation: m.Explanation, Kind: string(m.Kind), Program: m.Program, Dataset: m.Dataset,
-			VersionID: m.VersionID, NameSource: m.NameSource,
-		})
-	}
-	return out
-}
-
-func dateOrNil(d ties.Date) *string {
-	if d.IsZero() {
-		return nil
-	}
-	s := d.String()
-	return &s
-}
+func toJSONMatches(ms []match.Match) []match.MatchJSON { return match.ToJSON(ms) }
 
 func printMatches(out io.Writer, query string, ms []match.Match) {
 	if len(ms) == 0 {

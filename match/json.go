@@ -1,0 +1,47 @@
+package match
+
+// Screening results as JSON: the contract of `ties screen --json` and of
+// POST /v1/screen. Other tools rely on these field names.
+
+// ResultJSON is one screened name and its matches.
+type ResultJSON struct {
+	Query   string      `json:"query"`
+	Matches []MatchJSON `json:"matches"`
+}
+
+// MatchJSON is one match; ListedOn is YYYY-MM-DD (or coarser) or null.
+type MatchJSON struct {
+	EntityID    string  `json:"entity_id"`
+	Name        string  `json:"name"`
+	MatchedName string  `json:"matched_name"`
+	Score       float64 `json:"score"`
+	List        string  `json:"list"`
+	SourceID    string  `json:"source_id"`
+	ListedOn    *string `json:"listed_on"`
+	Authority   string  `json:"authority"`
+	Explanation string  `json:"explanation"`
+	Kind        string  `json:"kind,omitempty"`
+	Program     string  `json:"program,omitempty"`
+	Dataset     string  `json:"dataset,omitempty"`
+	VersionID   int64   `json:"version_id,omitempty"`
+	NameSource  string  `json:"name_source,omitempty"`
+}
+
+// ToJSON turns matches into their JSON form.
+func ToJSON(ms []Match) []MatchJSON {
+	out := make([]MatchJSON, 0, len(ms))
+	for _, m := range ms {
+		var listed *string
+		if !m.ListedOn.IsZero() {
+			s := m.ListedOn.String()
+			listed = &s
+		}
+		out = append(out, MatchJSON{
+			EntityID: m.EntityID, Name: m.Name, MatchedName: m.MatchedName, Score: m.Score,
+			List: m.ListID, SourceID: m.SourceID, ListedOn: listed, Authority: m.Authority,
+			Explanation: m.Explanation, Kind: string(m.Kind), Program: m.Program, Dataset: m.Dataset,
+			VersionID: m.VersionID, NameSource: m.NameSource,
+		})
+	}
+	return out
+}
