@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"ties"
+	"ties/internal/testdata"
 	"ties/match"
 	"ties/sources"
 	"time"
@@ -16,25 +17,7 @@ import (
 // dataDir finds ../shared/data next to the repository root.
 func dataDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("no shared data: %v", err)
-	}
-	return d
+	return testdata.Dir(t)
 }
 
 func TestNameBench(t *testing.T) {

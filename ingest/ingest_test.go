@@ -2,10 +2,10 @@ package ingest
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+	"ties/internal/testdata"
 	"time"
 
 	"ties/sqlite"
@@ -13,11 +13,7 @@ import (
 
 func sharedData(tb testing.TB) string {
 	tb.Helper()
-	dir := filepath.Join("..", "..", "shared", "data")
-	if _, err := os.Stat(dir); err != nil {
-		tb.Skip("../shared/data is not here")
-	}
-	return dir
+	return testdata.Dir(tb)
 }
 
 func realLists(data string) []string {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"ties/internal/testdata"
 	"unicode/utf8"
 
 	"github.com/mozillazg/go-pinyin"
@@ -290,25 +291,8 @@ func TestWadeGilesSyllables(t *testing.T) {
 
 // dataDir finds ../shared/data next to the module root.
 func dataDir(t testing.TB) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(d); err != nil {
-		t.Skip("shared data missing:", err)
-	}
-	return d
+	t.Helper()
+	return testdata.Dir(t)
 }
 
 // TestPutinSpellings measures recall over 80 spellings of one name in many

@@ -2,10 +2,10 @@ package postgres
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"ties/internal/testdata"
 	"time"
 
 	"ties"
@@ -17,25 +17,7 @@ import (
 // sharedData is ../shared/data next to the repository, or a skip.
 func sharedData(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(data); err != nil {
-		tb.Skip("../shared/data is not here")
-	}
-	return data
+	return testdata.Dir(tb)
 }
 
 // replica is the part of a server that matters here: an index rebuilt

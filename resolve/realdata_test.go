@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"ties/internal/testdata"
 	"time"
 
 	"ties"
@@ -22,25 +23,7 @@ import (
 // the test when it is absent.
 func sharedData(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(d); err != nil {
-		t.Skip("no shared data at ", d)
-	}
-	return d
+	return testdata.Dir(t)
 }
 
 func openData(t testing.TB, path string) io.Reader {

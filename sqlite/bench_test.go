@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"ties/internal/testdata"
 
 	"ties"
 	"ties/sources/csl"
@@ -100,25 +101,7 @@ func BenchmarkEntries(b *testing.B) {
 // sharedData finds ../shared/data next to the repository root.
 func sharedData(tb testing.TB, rel string) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("real data missing: %v", err)
-	}
-	return p
+	return testdata.Dir(tb, rel)
 }
 
 func cslRecords(tb testing.TB, path string) iter.Seq2[ties.Record, error] {

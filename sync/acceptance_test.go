@@ -18,6 +18,7 @@ import (
 	gosync "sync"
 	"sync/atomic"
 	"testing"
+	"ties/internal/testdata"
 	"time"
 
 	"ties"
@@ -33,25 +34,7 @@ import (
 // without it.
 func sharedData(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(d, "csl", "consolidated-2022-05.csv.gz")); err != nil {
-		t.Skip("../shared/data is not here")
-	}
-	return d
+	return testdata.Dir(t)
 }
 
 // listServer serves one CSL file, or a fault.

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"ties/internal/testdata"
 
 	"ties"
 	"ties/sources"
@@ -20,25 +21,7 @@ import (
 // sharedData returns ../shared/data next to the repository root, or skips.
 func sharedData(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(data); err != nil {
-		t.Skip("shared data not available")
-	}
-	return data
+	return testdata.Dir(t)
 }
 
 func collect(t testing.TB, seq func(func(ties.Record, error) bool)) []ties.Record {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"ties/internal/testdata"
 
 	"ties"
 	"ties/sources"
@@ -15,25 +16,7 @@ import (
 // sharedData returns ../shared/data next to the repo root, or skips.
 func sharedData(t testing.TB, sub string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data not available: %v", err)
-	}
-	return p
+	return testdata.Dir(t, sub)
 }
 
 func parseAll(t testing.TB, path string) ([]ties.Record, Stats) {

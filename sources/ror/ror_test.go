@@ -3,9 +3,9 @@ package ror
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+	"ties/internal/testdata"
 
 	"ties"
 	"ties/sources"
@@ -14,25 +14,7 @@ import (
 // sharedData finds ../shared/data next to the repository root, or skips.
 func sharedData(t testing.TB, parts ...string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(append([]string{dir, "..", "shared", "data"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data missing: %v", err)
-	}
-	return p
+	return testdata.Dir(t, parts...)
 }
 
 func loadSubset(t *testing.T) ties.Graph {

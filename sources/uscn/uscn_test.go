@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"ties/internal/testdata"
 
 	"ties"
 	"ties/sources"
@@ -16,25 +17,7 @@ import (
 // sharedData returns ../shared/data/<sub> next to the repo root, or skips.
 func sharedData(t testing.TB, sub string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data not available: %v", err)
-	}
-	return p
+	return testdata.Dir(t, sub)
 }
 
 // parseFile reads path with mapping m, or with ParseAuto when m is nil.
