@@ -469,7 +469,7 @@ func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim u
 		var next []uint32
 		left := uint8(depth - d - 1)
 		layer := uint8(d + 1)
-		visit := func(e, v uint32) {
+		visit := func(e, v, u uint32, down bool) {
 			switch s.dist[v] {
 			case unreached:
 				if dn[v] > left {
@@ -486,7 +486,7 @@ func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim u
 				return
 			}
 			if int(s.parCount[v]) < maxParents {
-				s.addParent(v, e)
+				s.addParent(v, parent{edge: e, node: u, down: down})
 			}
 		}
 		for _, u := range frontier {
@@ -499,8 +499,13 @@ func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim u
 				if dn[v] > left {
 					break
 				}
+				down := e&ix.downBit != 0
+				e &^= ix.downBit
+				if ix.downBit == 0 {
+					down = g.walksDown(e, u)
+				}
 				if lim == 0 || g.eStart[e]>>2 <= lim {
-					visit(e, v)
+					visit(e, v, u, down)
 				}
 			}
 		}
@@ -517,14 +522,19 @@ func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim u
 func (g *Graph) descendsForeignHierarchy(p path) bool {
 	own := true
 	for i, e := range p.ties {
-		down := g.hierarchyKinds[g.eKind[e]] && g.eFrom[e] != p.nodes[i]
-		if !down {
+		if !g.walksDown(e, p.nodes[i]) {
 			own = false
 		} else if !own {
 			return true
 		}
 	}
 	return false
+}
+
+// walksDown reports whether walking tie e from node u goes down a
+// hierarchy: from a parent to one of its units.
+func (g *Graph) walksDown(e, u uint32) bool {
+	return g.hierarchyKinds[g.eKind[e]] && g.eFrom[e] != u
 }
 
 // scratch is per-query working memory, reused through a pool. Arrays of
@@ -534,8 +544,7 @@ type scratch struct {
 	parHead  []int32
 	parCount []uint8
 	touched  []uint32
-	parEdge  []uint32
-	parNext  []int32
+	parents  []parent
 }
 
 func (s *scratch) enter(n uint32, d uint8) {
@@ -545,10 +554,19 @@ func (s *scratch) enter(n uint32, d uint8) {
 	s.touched = append(s.touched, n)
 }
 
-func (s *scratch) addParent(v, e uint32) {
-	s.parEdge = append(s.parEdge, e)
-	s.parNext = append(s.parNext, s.parHead[v])
-	s.parHead[v] = int32(len(s.parEdge) - 1)
+// parent is a tie by which search entered a node from the layer before:
+// the node it came from and whether the tie leads down a hierarchy that
+// way, so listing the shortest paths reads no tie array.
+type parent struct {
+	edge, node uint32
+	next       int32 // the node's next parent, -1 for none
+	down       bool
+}
+
+func (s *scratch) addParent(v uint32, p parent) {
+	p.next = s.parHead[v]
+	s.parents = append(s.parents, p)
+	s.parHead[v] = int32(len(s.parents) - 1)
 	s.parCount[v]++
 }
 
@@ -569,7 +587,6 @@ func (g *Graph) putScratch(s *scratch) {
 		s.dist[n] = unreached
 	}
 	s.touched = s.touched[:0]
-	s.parEdge = s.parEdge[:0]
-	s.parNext = s.parNext[:0]
+	s.parents = s.parents[:0]
 	g.scratch.Put(s)
 }

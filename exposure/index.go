@@ -16,7 +16,11 @@ type targetIndex struct {
 	key    uint64
 	dn     []uint8  // hops to the nearest target, ignoring dates; depth+1: farther
 	adjOff []uint32 // node u's entries are adj[2*adjOff[u]:2*adjOff[u+1]]
-	adj    []uint32 // pairs (neighbour, tie number), so a scan reads one array
+	adj    []uint32 // pairs (neighbour, tie number | down), so a scan reads one array
+	// downBit is set in a tie number of adj when walking the tie from the
+	// node whose entry it is goes down a hierarchy (see walksDown); 0 when
+	// tie numbers need every bit.
+	downBit uint32
 }
 
 const targetIndexCacheSize = 2
@@ -99,6 +103,15 @@ func (g *Graph) buildTargetIndex(targets []uint32, depth int) *targetIndex {
 		return g.kindStrength[g.eKind[e]] > 0 && dn[v] < far-1 && v != u
 	}
 	ix := &targetIndex{dn: dn, adjOff: make([]uint32, n+1)}
+	if len(g.eFrom) < 1<<31 {
+		ix.downBit = 1 << 31
+	}
+	tieWord := func(e, u uint32) uint32 {
+		if g.walksDown(e, u) {
+			return e | ix.downBit
+		}
+		return e
+	}
 	total := 0
 	for u := range uint32(n) {
 		if dn[u] < far {
@@ -124,12 +137,12 @@ func (g *Graph) buildTargetIndex(targets []uint32, depth int) *targetIndex {
 		for level := uint8(0); level < far-1; level++ {
 			for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
 				if v := g.eTo[e]; useful(u, e) && dn[v] == level {
-					ix.adj = append(ix.adj, v, e)
+					ix.adj = append(ix.adj, v, tieWord(e, u))
 				}
 			}
 			for _, e := range g.inTie[g.inOff[u]:g.inOff[u+1]] {
 				if v := g.eFrom[e]; useful(u, e) && dn[v] == level {
-					ix.adj = append(ix.adj, v, e)
+					ix.adj = append(ix.adj, v, tieWord(e, u))
 				}
 			}
 		}

@@ -27,7 +27,6 @@ type pathFinder struct {
 type targetPaths struct {
 	t         uint32
 	paths     []path
-	shortest  int // paths[:shortest] are the shortest ones, found without a budget
 	truncated bool
 	work      int // ties the longer-path walk examined
 }
@@ -36,44 +35,29 @@ type targetPaths struct {
 // on all processors; below it the goroutines cost more than they save.
 const minParallelTargets = 32
 
-// all finds the paths to every target, in order. The longer-path walks
+// all finds the paths to every target, in order. The shortest paths of
+// each target are looked for on all processors. The longer-path walks
 // share one work budget per query (queryWorkLimit), consumed in target
-// order, so a target's walk depends on how much the ones before it used.
-// With several processors each target is first walked with its own
-// budget (pathWorkLimit); a target whose walk would have met the query
-// budget earlier is then walked again, in order, with the budget it had
-// left — the results are those of walking all targets one after another.
+// order, so a target's walk depends on how much the ones before it used:
+// they run one after another (once the budget is spent each costs next
+// to nothing).
 func (pf *pathFinder) all(targets []uint32) []targetPaths {
 	out := make([]targetPaths, len(targets))
 	procs := pf.procs
 	if procs == 0 {
 		procs = runtime.GOMAXPROCS(0)
 	}
-	if len(targets) < minParallelTargets || procs == 1 {
-		w := pf.walker()
-		used := 0
-		for i, t := range targets {
-			out[i] = w.paths(t, min(used+pf.pathBudget, pf.queryBudget)-used)
-			used += out[i].work
-		}
-		return out
-	}
 	parallelWorkers(len(targets), procs, pf.walker, func(w *pathWalker, i int) {
-		out[i] = w.paths(targets[i], pf.pathBudget)
+		out[i] = w.shortestPaths(targets[i])
 	})
-	var again *pathWalker
+	w := pf.walker()
 	used := 0
 	for i := range out {
 		tp := &out[i]
-		limit := min(used+pf.pathBudget, pf.queryBudget) - used
-		if limit < pf.pathBudget && (tp.truncated || tp.work > limit) {
-			if again == nil {
-				again = pf.walker()
-			}
-			again.nodes = append(again.nodes[:0], tp.t)
-			again.tieStack = again.tieStack[:0]
-			tp.paths, tp.truncated, tp.work = again.longer(tp.t, tp.paths[:tp.shortest], limit)
+		if tp.t == pf.org {
+			continue
 		}
+		tp.paths, tp.truncated, tp.work = w.longer(tp.t, tp.paths, min(used+pf.pathBudget, pf.queryBudget)-used)
 		used += tp.work
 	}
 	return out
@@ -97,23 +81,18 @@ type pathWalker struct {
 	truncated       bool
 }
 
-// paths returns up to maxPaths simple paths from org to t, shortest first:
-// those of the shortest length come from the parents search recorded;
-// longer ones from a depth-first walk back from t that uses the distances
-// from org as an exact bound, examining at most workLimit ties. No path
-// passes through another designated node. truncated says the budget ran
-// out.
-func (w *pathWalker) paths(t uint32, workLimit int) targetPaths {
+// shortestPaths returns up to maxPaths simple paths from org to t of the
+// shortest length, from the parents search recorded; longer adds the
+// longer ones. No path passes through another designated node.
+func (w *pathWalker) shortestPaths(t uint32) targetPaths {
 	if t == w.org {
-		return targetPaths{t: t, paths: []path{{nodes: []uint32{t}}}, shortest: 1}
+		return targetPaths{t: t, paths: []path{{nodes: []uint32{t}}}}
 	}
 	w.nodes = append(w.nodes[:0], t)
 	w.tieStack = w.tieStack[:0]
 	w.out = nil
 	w.back(t, false)
-	shortest := len(w.out)
-	paths, truncated, work := w.longer(t, w.out, workLimit)
-	return targetPaths{t: t, paths: paths, shortest: shortest, truncated: truncated, work: work}
+	return targetPaths{t: t, paths: w.out}
 }
 
 // record keeps the path on the stacks; checked says it is already known
@@ -146,20 +125,15 @@ func (w *pathWalker) back(v uint32, downAfter bool) bool {
 		w.record(true)
 		return len(w.out) < w.maxPaths
 	}
-	g, s := w.g, w.s
-	for i := s.parHead[v]; i >= 0; i = s.parNext[i] {
-		e := s.parEdge[i]
-		u := g.eFrom[e]
-		if u == v {
-			u = g.eTo[e]
-		}
-		down := g.hierarchyKinds[g.eKind[e]] && g.eFrom[e] != u
-		if !down && downAfter {
+	s := w.s
+	for i := s.parHead[v]; i >= 0; i = s.parents[i].next {
+		p := &s.parents[i]
+		if !p.down && downAfter {
 			continue
 		}
-		w.nodes = append(w.nodes, u)
-		w.tieStack = append(w.tieStack, e)
-		ok := w.back(u, downAfter || down)
+		w.nodes = append(w.nodes, p.node)
+		w.tieStack = append(w.tieStack, p.edge)
+		ok := w.back(p.node, downAfter || p.down)
 		w.nodes = w.nodes[:len(w.nodes)-1]
 		w.tieStack = w.tieStack[:len(w.tieStack)-1]
 		if !ok {
@@ -169,9 +143,11 @@ func (w *pathWalker) back(v uint32, downAfter bool) bool {
 	return true
 }
 
-// longer adds the paths longer than the shortest to paths, by iterative
-// deepening, examining at most workLimit ties; work is how many it
-// examined (one more than workLimit when it ran out, then truncated).
+// longer adds the paths longer than the shortest to paths, up to
+// maxPaths in all, by iterative deepening: a depth-first walk back from t
+// that uses the distances from org as an exact bound, examining at most
+// workLimit ties; work is how many it examined (one more than workLimit
+// when it ran out, then truncated).
 func (w *pathWalker) longer(t uint32, paths []path, workLimit int) (_ []path, truncated bool, work int) {
 	w.out = paths
 	w.work, w.workLimit, w.truncated = 0, workLimit, false

@@ -7,10 +7,9 @@ import (
 	"ties"
 )
 
-// TestParallelPathsMatchSequential checks that walking targets
-// concurrently, each with its own budget, and then walking again those
-// that met the shared query budget, gives exactly what walking them one
-// after another gives. Small budgets make the query budget run out.
+// TestParallelPathsMatchSequential checks that looking for the targets'
+// paths on several goroutines gives exactly what one goroutine finds,
+// including when the shared query budget runs out (small budgets here).
 func TestParallelPathsMatchSequential(t *testing.T) {
 	const n = 20_000
 	entities, seq := Synthetic(n, 10*n, 4)
