@@ -475,7 +475,18 @@ func tokenSim(a, b *token) float64 {
 		if !short {
 			need = minLevLong()
 		}
-		limit := int((1-need)*float64(longer)) + 1
+		limit := int((1 - need) * float64(longer))
+		// The largest distance whose ratio, computed as below, reaches need.
+		for limit < longer && 1-float64(limit+1)/float64(longer) >= need {
+			limit++
+		}
+		for limit >= 0 && 1-float64(limit)/float64(longer) < need {
+			limit--
+		}
+		// An edit adds or drops at most two letters of the letter set.
+		if a.letters != 0 && b.letters != 0 && (bits.OnesCount32(a.letters^b.letters)+1)/2 > limit {
+			return 0
+		}
 		d := levDistASCII(a.text, b.text, limit)
 		if d > limit {
 			return 0
