@@ -493,7 +493,8 @@ func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim u
 			// The index lists u's ties nearest-to-a-target first, so the
 			// scan stops at the first neighbour too far from every target.
 			// (Its kinds are all walkable; only the date is left to check.)
-			adj := ix.adj[2*ix.adjOff[u] : 2*ix.adjOff[u+1]]
+			adj := ix.adj[2*ix.heads[u].off : 2*ix.heads[u+1].off]
+			checkStart := lim != 0 && ix.heads[u].lastStart > lim
 			for i := 0; i+1 < len(adj); i += 2 {
 				v, e := adj[i], adj[i+1]
 				if dn[v] > left {
@@ -504,7 +505,7 @@ func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim u
 				if ix.downBit == 0 {
 					down = g.walksDown(e, u)
 				}
-				if lim == 0 || g.eStart[e]>>2 <= lim {
+				if !checkStart || firstDay(g.eStart[e]) <= lim {
 					visit(e, v, u, down)
 				}
 			}

@@ -13,14 +13,22 @@ import (
 // graph; it is cached per target set, so queries against the same lists
 // share it.
 type targetIndex struct {
-	key    uint64
-	dn     []uint8  // hops to the nearest target, ignoring dates; depth+1: farther
-	adjOff []uint32 // node u's entries are adj[2*adjOff[u]:2*adjOff[u+1]]
-	adj    []uint32 // pairs (neighbour, tie number | down), so a scan reads one array
+	key   uint64
+	dn    []uint8   // hops to the nearest target, ignoring dates; depth+1: farther
+	heads []adjHead // node u's entries are adj[2*heads[u].off:2*heads[u+1].off]
+	adj   []uint32  // pairs (neighbour, tie number | down), so a scan reads one array
 	// downBit is set in a tie number of adj when walking the tie from the
 	// node whose entry it is goes down a hierarchy (see walksDown); 0 when
 	// tie numbers need every bit.
 	downBit uint32
+}
+
+// adjHead is where a node's entries start in targetIndex.adj, and the
+// first day of the latest-starting tie among them: when a query's date is
+// on or after it, none of them needs its start checked (the check would
+// read the tie's start, a cache miss for each).
+type adjHead struct {
+	off, lastStart uint32
 }
 
 const targetIndexCacheSize = 2
@@ -102,7 +110,7 @@ func (g *Graph) buildTargetIndex(targets []uint32, depth int) *targetIndex {
 		v := g.eFrom[e] ^ g.eTo[e] ^ u
 		return g.kindStrength[g.eKind[e]] > 0 && dn[v] < far-1 && v != u
 	}
-	ix := &targetIndex{dn: dn, adjOff: make([]uint32, n+1)}
+	ix := &targetIndex{dn: dn, heads: make([]adjHead, n+1)}
 	if len(g.eFrom) < 1<<31 {
 		ix.downBit = 1 << 31
 	}
@@ -126,12 +134,22 @@ func (g *Graph) buildTargetIndex(targets []uint32, depth int) *targetIndex {
 				}
 			}
 		}
-		ix.adjOff[u+1] = uint32(total)
+		ix.heads[u+1].off = uint32(total)
 	}
 	ix.adj = make([]uint32, 0, 2*total)
 	for u := range uint32(n) {
 		if dn[u] >= far {
 			continue
+		}
+		for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
+			if useful(u, e) {
+				ix.heads[u].lastStart = max(ix.heads[u].lastStart, firstDay(g.eStart[e]))
+			}
+		}
+		for _, e := range g.inTie[g.inOff[u]:g.inOff[u+1]] {
+			if useful(u, e) {
+				ix.heads[u].lastStart = max(ix.heads[u].lastStart, firstDay(g.eStart[e]))
+			}
 		}
 		// A counting sort of u's useful ties by the neighbour's distance.
 		for level := uint8(0); level < far-1; level++ {
