@@ -359,9 +359,11 @@ func (g *Graph) scorePath(p path, d *designation, asOf ties.Date, slab []Step) (
 	first := len(slab)
 	listedFirst, listedLast := dayKey(d.listedOn.First()), dayKey(d.listedOn.Last())
 	strength := float32(1)
-	slab = append(slab, g.step(p.nodes[0]))
+	slab = slab[:first+len(p.nodes)] // the caller sized it; steps are filled in place
+	g.fillStep(&slab[first], p.nodes[0])
 	for i, e := range p.ties {
-		st := g.step(p.nodes[i+1])
+		st := &slab[first+i+1]
+		g.fillStep(st, p.nodes[i+1])
 		st.Tie = g.kinds[g.eKind[e]]
 		st.Reverse = g.eFrom[e] != p.nodes[i]
 		st.Start = NullDate{keyDate(g.eStart[e])}
@@ -369,19 +371,16 @@ func (g *Graph) scorePath(p path, d *designation, asOf ties.Date, slab []Step) (
 		st.ActiveAtAsOf = g.tieActiveOn(e, asOf)
 		if x := g.eExtra[e]; x != 0 {
 			ex := &g.extras[x-1]
-			st.Role, st.Via, st.Evidence = ex.role, ex.via, ex.evidence
-		}
-		if st.Evidence == nil {
-			st.Evidence = []ties.Evidence{}
+			st.Role, st.Via = ex.role, ex.via
+			if ex.evidence != nil {
+				st.Evidence = ex.evidence
+			}
 		}
 		after, maybe := g.afterDesignation(e, listedFirst, listedLast)
 		st.AfterDesignation = after
 		sp.after = sp.after || after
 		sp.maybe = sp.maybe || maybe
-		k := g.eKind[e]
-		ks := g.kindStrength[k]
-		strength = min(strength, ks)
-		slab = append(slab, st)
+		strength = min(strength, g.kindStrength[g.eKind[e]])
 	}
 	if sp.after {
 		sp.maybe = false
@@ -435,9 +434,15 @@ func (g *Graph) afterDesignation(e uint32, listedFirst, listedLast uint32) (cert
 	return false, false
 }
 
-func (g *Graph) step(n uint32) Step {
-	return Step{EntityID: g.ids[n], Name: g.name(n), Kind: g.kindOf(n), Evidence: []ties.Evidence{}}
+// fillStep sets the node fields of a zero Step.
+func (g *Graph) fillStep(st *Step, n uint32) {
+	shown := &g.shown[n]
+	st.EntityID, st.Name, st.Kind, st.Evidence = g.ids[n], shown.name, shown.kind, noEvidence
 }
+
+// noEvidence is shared by the steps whose tie has none: encoded as [], not
+// null.
+var noEvidence = []ties.Evidence{}
 
 // walkable reports whether tie e may be walked by a query whose
 // startLimit is lim.

@@ -24,10 +24,9 @@ type Graph struct {
 	index    map[string]uint32
 	entities []ties.Entity // the caller's slice, not copied
 	entPos   []int32       // node -> index in entities, -1 for ids seen only in ties
-	// names and entKinds copy what paths show of each node, so building a
-	// report does not chase each entity's Names slice (a cache miss each).
-	names    []string
-	entKinds []ties.EntityKind
+	// shown copies what paths show of each node, side by side, so building
+	// a report does not chase each entity's Names slice (a cache miss each).
+	shown []shownNode
 
 	// Ties, sorted by from node.
 	eFrom, eTo     []uint32
@@ -218,15 +217,14 @@ func (b *Builder) Build() *Graph {
 		g.inTie[fill[to]] = uint32(e)
 		fill[to]++
 	}
-	g.names = make([]string, n)
-	g.entKinds = make([]ties.EntityKind, n)
+	g.shown = make([]shownNode, n)
 	for i := range n {
-		g.names[i] = g.ids[i]
+		g.shown[i].name = g.ids[i]
 		if p := g.entPos[i]; p >= 0 {
 			if s := g.entities[p].PrimaryName(); s != "" {
-				g.names[i] = s
+				g.shown[i].name = s
 			}
-			g.entKinds[i] = g.entities[p].Kind
+			g.shown[i].kind = g.entities[p].Kind
 		}
 	}
 	b.g = nil
@@ -285,9 +283,15 @@ func (g *Graph) entity(n uint32) ties.Entity {
 	return ties.Entity{ID: g.ids[n]}
 }
 
-func (g *Graph) name(n uint32) string { return g.names[n] }
+// shownNode is a node's name (its id when it has none) and kind.
+type shownNode struct {
+	name string
+	kind ties.EntityKind
+}
 
-func (g *Graph) kindOf(n uint32) ties.EntityKind { return g.entKinds[n] }
+func (g *Graph) name(n uint32) string { return g.shown[n].name }
+
+func (g *Graph) kindOf(n uint32) ties.EntityKind { return g.shown[n].kind }
 
 // tie rebuilds tie e as a ties.Tie.
 func (g *Graph) tie(e uint32) ties.Tie {
