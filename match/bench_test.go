@@ -1,7 +1,6 @@
 package match_test
 
 import (
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"ties/internal/testdata"
 	"time"
 
 	"ties"
@@ -25,22 +25,8 @@ func cpuTime() time.Duration {
 }
 
 func sharedData(b testing.TB) string {
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			b.Skip("no repository root")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(d); err != nil {
-		b.Skip("no shared data")
-	}
-	return d
+	b.Helper()
+	return testdata.Dir(b)
 }
 
 var (
