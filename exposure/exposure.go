@@ -461,7 +461,7 @@ const unreached = 255
 // reached, nearest first.
 func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim uint32, maxParents int) []uint32 {
 	dn := ix.dn
-	var reached []uint32
+	reached := s.reached[:0]
 	if int(dn[org]) > depth {
 		return nil
 	}
@@ -469,9 +469,10 @@ func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim u
 	if dn[org] == 0 {
 		reached = append(reached, org)
 	}
-	frontier := []uint32{org}
+	frontier := append(s.frontier[:0], org)
+	next := s.next[:0]
 	for d := 0; d < depth && len(frontier) > 0; d++ {
-		var next []uint32
+		next = next[:0]
 		left := uint8(depth - d - 1)
 		layer := uint8(d + 1)
 		visit := func(e, v, u uint32, down bool) {
@@ -515,8 +516,9 @@ func (g *Graph) search(s *scratch, org uint32, ix *targetIndex, depth int, lim u
 				}
 			}
 		}
-		frontier = next
+		frontier, next = next, frontier
 	}
+	s.frontier, s.next, s.reached = frontier, next, reached
 	return reached
 }
 
@@ -551,6 +553,9 @@ type scratch struct {
 	parCount []uint8
 	touched  []uint32
 	parents  []parent
+	walkers  []*pathWalker // reused with their arenas
+	// Search layers and the designated nodes it reached.
+	frontier, next, reached []uint32
 }
 
 func (s *scratch) enter(n uint32, d uint8) {

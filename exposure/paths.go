@@ -47,10 +47,11 @@ func (pf *pathFinder) all(targets []uint32) []targetPaths {
 	if procs == 0 {
 		procs = runtime.GOMAXPROCS(0)
 	}
-	parallelWorkers(len(targets), procs, pf.walker, func(w *pathWalker, i int) {
+	walkers := pf.walkers(procs)
+	parallelWorkers(len(targets), walkers, func(w *pathWalker, i int) {
 		out[i] = w.shortestPaths(targets[i])
 	})
-	w := pf.walker()
+	w := walkers[0]
 	used := 0
 	for i := range out {
 		tp := &out[i]
@@ -63,8 +64,18 @@ func (pf *pathFinder) all(targets []uint32) []targetPaths {
 	return out
 }
 
-func (pf *pathFinder) walker() *pathWalker {
-	return &pathWalker{pathFinder: pf, nodes: make([]uint32, 0, pf.depth+1), tieStack: make([]uint32, 0, pf.depth)}
+// walkers returns n walkers, reusing the scratch's and their arenas: the
+// paths of the previous call to all on the same scratch are overwritten.
+func (pf *pathFinder) walkers(n int) []*pathWalker {
+	s := pf.s
+	for len(s.walkers) < n {
+		s.walkers = append(s.walkers, &pathWalker{})
+	}
+	for _, w := range s.walkers[:n] {
+		w.pathFinder = pf
+		w.arena = w.arena[:0]
+	}
+	return s.walkers[:n]
 }
 
 // pathWalker is one goroutine's working memory for paths.
@@ -204,23 +215,20 @@ func (w *pathWalker) try(t, e, v uint32, left, length int) bool {
 
 // parallel calls do(i) for i in [0, n), on all processors when n is large.
 func parallel(n int, do func(i int)) {
-	parallelWorkers(n, runtime.GOMAXPROCS(0), func() struct{} { return struct{}{} }, func(_ struct{}, i int) { do(i) })
+	parallelWorkers(n, make([]struct{}, runtime.GOMAXPROCS(0)), func(_ struct{}, i int) { do(i) })
 }
 
-// parallelWorkers calls do(worker, i) for i in [0, n), each worker made by
-// newWorker and used by one goroutine at a time, on up to procs
-// goroutines. The calling goroutine works too.
-func parallelWorkers[W any](n, procs int, newWorker func() W, do func(W, int)) {
-	if n < minParallelTargets || procs == 1 {
-		w := newWorker()
+// parallelWorkers calls do(worker, i) for i in [0, n), on one goroutine
+// per worker. The calling goroutine works too.
+func parallelWorkers[W any](n int, workers []W, do func(W, int)) {
+	if n < minParallelTargets || len(workers) == 1 {
 		for i := range n {
-			do(w, i)
+			do(workers[0], i)
 		}
 		return
 	}
 	var next atomic.Int64
-	run := func() {
-		w := newWorker()
+	run := func(w W) {
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= n {
@@ -230,9 +238,9 @@ func parallelWorkers[W any](n, procs int, newWorker func() W, do func(W, int)) {
 		}
 	}
 	var wg sync.WaitGroup
-	for range min(procs, n) - 1 {
-		wg.Go(run)
+	for _, w := range workers[1:min(len(workers), n)] {
+		wg.Go(func() { run(w) })
 	}
-	run()
+	run(workers[0])
 	wg.Wait()
 }
