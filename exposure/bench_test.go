@@ -196,7 +196,7 @@ func BenchmarkExposureDepth4(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&withIndex)
 
-	var durations, cpu []time.Duration
+	var durations, cpu, procCPU []time.Duration
 	findings, paths := 0, 0
 	i := 0
 	runtime.LockOSThread()
@@ -205,10 +205,11 @@ func BenchmarkExposureDepth4(b *testing.B) {
 	for b.Loop() {
 		q := Query{Org: orgs[i%len(orgs)], AsOf: asOf, Designated: des}
 		i++
-		t0, c0 := time.Now(), threadCPU()
+		t0, c0, p0 := time.Now(), threadCPU(), processCPU()
 		rep := g.Exposure(q)
 		durations = append(durations, time.Since(t0))
 		cpu = append(cpu, threadCPU()-c0)
+		procCPU = append(procCPU, processCPU()-p0)
 		findings += len(rep.Findings)
 		for _, f := range rep.Findings {
 			paths += len(f.Paths)
@@ -217,6 +218,7 @@ func BenchmarkExposureDepth4(b *testing.B) {
 	b.StopTimer()
 	slices.Sort(durations)
 	slices.Sort(cpu)
+	slices.Sort(procCPU)
 	pct := func(ds []time.Duration, p float64) float64 {
 		return float64(ds[min(int(p*float64(len(ds))), len(ds)-1)]) / 1e6
 	}
@@ -225,6 +227,10 @@ func BenchmarkExposureDepth4(b *testing.B) {
 	b.ReportMetric(pct(durations, 0.99), "p99-ms")
 	b.ReportMetric(pct(cpu, 0.50), "p50-cpu-ms")
 	b.ReportMetric(pct(cpu, 0.99), "p99-cpu-ms")
+	// Queries use every processor for large reports: the process's CPU
+	// time counts that work (and the garbage collector's) too.
+	b.ReportMetric(pct(procCPU, 0.50), "p50-proc-cpu-ms")
+	b.ReportMetric(pct(procCPU, 0.99), "p99-proc-cpu-ms")
 	b.ReportMetric(float64(durations[len(durations)-1])/1e6, "max-ms")
 	b.ReportMetric(float64(findings)/float64(len(durations)), "findings/query")
 	b.ReportMetric(float64(paths)/float64(len(durations)), "paths/query")
