@@ -247,9 +247,10 @@ func (g *Graph) findings(org uint32, ds []designation, asOf ties.Date, depth, ma
 	reached := g.search(s, org, ix, depth, lim, min(maxPaths, 255))
 	pf := pathFinder{g: g, s: s, org: org, dn: dn, depth: depth, lim: lim, maxPaths: maxPaths,
 		pathBudget: pathWorkLimit, queryBudget: queryWorkLimit}
-	found := pf.all(reached)
-	perTarget := make([][]Finding, len(found))
-	build := func(i int) {
+	// Findings are built, on all processors, while paths to later targets
+	// are still being looked for.
+	perTarget := make([][]Finding, len(reached))
+	pf.allThen(reached, func(found []targetPaths, i int) {
 		tp := &found[i]
 		if len(tp.paths) == 0 {
 			return
@@ -257,8 +258,7 @@ func (g *Graph) findings(org uint32, ds []designation, asOf ties.Date, depth, ma
 		for _, di := range byNode[tp.t] {
 			perTarget[i] = append(perTarget[i], g.finding(&ds[di], tp.paths, tp.truncated, asOf))
 		}
-	}
-	parallel(len(found), build)
+	})
 	for _, fs := range perTarget {
 		out = append(out, fs...)
 	}

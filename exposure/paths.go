@@ -35,33 +35,65 @@ type targetPaths struct {
 // on all processors; below it the goroutines cost more than they save.
 const minParallelTargets = 32
 
-// all finds the paths to every target, in order. The shortest paths of
-// each target are looked for on all processors. The longer-path walks
-// share one work budget per query (queryWorkLimit), consumed in target
-// order, so a target's walk depends on how much the ones before it used:
-// they run one after another (once the budget is spent each costs next
-// to nothing).
-func (pf *pathFinder) all(targets []uint32) []targetPaths {
-	out := make([]targetPaths, len(targets))
-	procs := pf.procs
-	if procs == 0 {
-		procs = runtime.GOMAXPROCS(0)
-	}
-	walkers := pf.walkers(procs)
+// all finds the paths to every target into out (as long as targets), in
+// order, and calls done(i), if not nil, as soon as out[i] is final. The shortest paths of each target
+// are looked for on all processors. The longer-path walks share one work
+// budget per query (queryWorkLimit), consumed in target order, so a
+// target's walk depends on how much the ones before it used: they run one
+// after another (once the budget is spent each costs next to nothing).
+func (pf *pathFinder) all(targets []uint32, out []targetPaths, done func(i int)) {
+	walkers := pf.walkers(pf.procCount())
 	parallelWorkers(len(targets), walkers, func(w *pathWalker, i int) {
 		out[i] = w.shortestPaths(targets[i])
 	})
 	w := walkers[0]
 	used := 0
 	for i := range out {
-		tp := &out[i]
-		if tp.t == pf.org {
-			continue
+		if tp := &out[i]; tp.t != pf.org {
+			tp.paths, tp.truncated, tp.work = w.longer(tp.t, tp.paths, min(used+pf.pathBudget, pf.queryBudget)-used)
+			used += tp.work
 		}
-		tp.paths, tp.truncated, tp.work = w.longer(tp.t, tp.paths, min(used+pf.pathBudget, pf.queryBudget)-used)
-		used += tp.work
+		if done != nil {
+			done(i)
+		}
 	}
-	return out
+}
+
+func (pf *pathFinder) procCount() int {
+	if pf.procs == 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return pf.procs
+}
+
+// allThen calls then(out, i) for every target once its paths are final.
+// On several processors, other goroutines call then while the longer-path
+// walks, which run in order, go on; the caller's joins them at the end.
+func (pf *pathFinder) allThen(targets []uint32, then func(out []targetPaths, i int)) {
+	out := make([]targetPaths, len(targets))
+	procs := pf.procCount()
+	if len(targets) < minParallelTargets || procs == 1 {
+		pf.all(targets, out, nil)
+		for i := range out {
+			then(out, i)
+		}
+		return
+	}
+	ready := make(chan int, len(targets))
+	var wg sync.WaitGroup
+	for range procs - 1 {
+		wg.Go(func() {
+			for i := range ready {
+				then(out, i)
+			}
+		})
+	}
+	pf.all(targets, out, func(i int) { ready <- i })
+	close(ready)
+	for i := range ready {
+		then(out, i)
+	}
+	wg.Wait()
 }
 
 // walkers returns n walkers, reusing the scratch's and their arenas: the
@@ -211,11 +243,6 @@ func (w *pathWalker) try(t, e, v uint32, left, length int) bool {
 	w.nodes = w.nodes[:len(w.nodes)-1]
 	w.tieStack = w.tieStack[:len(w.tieStack)-1]
 	return ok
-}
-
-// parallel calls do(i) for i in [0, n), on all processors when n is large.
-func parallel(n int, do func(i int)) {
-	parallelWorkers(n, make([]struct{}, runtime.GOMAXPROCS(0)), func(_ struct{}, i int) { do(i) })
 }
 
 // parallelWorkers calls do(worker, i) for i in [0, n), on one goroutine

@@ -3,6 +3,7 @@ package exposure
 import (
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 
 	"ties"
@@ -36,14 +37,30 @@ func TestParallelPathsMatchSequential(t *testing.T) {
 		pf := pathFinder{g: g, s: s, org: g.index[org], dn: ix.dn, depth: depth, lim: lim, maxPaths: 20,
 			pathBudget: 300, queryBudget: 3000}
 		pf.procs = 1
-		want := pf.all(reached)
+		want := make([]targetPaths, len(reached))
+		pf.all(reached, want, nil)
 		for i := range want { // the next call reuses the arenas
 			for j, p := range want[i].paths {
 				want[i].paths[j] = path{nodes: slices.Clone(p.nodes), ties: slices.Clone(p.ties)}
 			}
 		}
 		pf.procs = 4
-		got := pf.all(reached)
+		got := make([]targetPaths, len(reached))
+		pf.all(reached, got, nil)
+		for i := range got {
+			if !sameTargetPaths(got[i], want[i]) {
+				t.Fatalf("org %s target %s: parallel %d paths (truncated %v, work %d), sequential %d (%v, %d)",
+					org, g.ids[want[i].t], len(got[i].paths), got[i].truncated, got[i].work, len(want[i].paths), want[i].truncated, want[i].work)
+			}
+		}
+		// allThen hands each target over as soon as it is final.
+		handed := make([]targetPaths, len(reached))
+		var mu sync.Mutex
+		pf.allThen(reached, func(out []targetPaths, i int) {
+			mu.Lock()
+			handed[i] = out[i]
+			mu.Unlock()
+		})
 		g.putScratch(s)
 		if len(reached) >= minParallelTargets {
 			parallelQueries++
@@ -51,9 +68,9 @@ func TestParallelPathsMatchSequential(t *testing.T) {
 		used := 0
 		for i := range want {
 			used += want[i].work
-			if got[i].t != want[i].t || got[i].truncated != want[i].truncated || got[i].work != want[i].work || !samePaths(got[i].paths, want[i].paths) {
-				t.Fatalf("org %s target %s: parallel %d paths (truncated %v, work %d), sequential %d (%v, %d)",
-					org, g.ids[want[i].t], len(got[i].paths), got[i].truncated, got[i].work, len(want[i].paths), want[i].truncated, want[i].work)
+			if !sameTargetPaths(handed[i], want[i]) {
+				t.Fatalf("org %s target %s: allThen %d paths (truncated %v, work %d), sequential %d (%v, %d)",
+					org, g.ids[want[i].t], len(handed[i].paths), handed[i].truncated, handed[i].work, len(want[i].paths), want[i].truncated, want[i].work)
 			}
 		}
 		if used > pf.queryBudget {
@@ -63,6 +80,10 @@ func TestParallelPathsMatchSequential(t *testing.T) {
 	if parallelQueries == 0 || budgetRanOut == 0 {
 		t.Fatalf("%d queries large enough to go parallel, %d ran out of budget: the test exercises nothing", parallelQueries, budgetRanOut)
 	}
+}
+
+func sameTargetPaths(a, b targetPaths) bool {
+	return a.t == b.t && a.truncated == b.truncated && a.work == b.work && samePaths(a.paths, b.paths)
 }
 
 func samePaths(a, b []path) bool {
