@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"reflect"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -96,4 +97,37 @@ func samePaths(a, b []path) bool {
 		}
 	}
 	return true
+}
+
+// TestExposureSameOnOneProcessor compares whole reports computed on one
+// processor and on several: the concurrent path search and report
+// building must not change a byte.
+func TestExposureSameOnOneProcessor(t *testing.T) {
+	const n = 30_000
+	entities, seq := Synthetic(n, 10*n, 7)
+	g := buildSynthetic(entities, seq)
+	des := SyntheticDesignated(n, 0.003, 8)
+	asOf := ties.MustDate("2025-06-01")
+	orgs := SyntheticOrgs(n, 15, 9)
+	run := func(procs int) []Report {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		var out []Report
+		for _, org := range orgs {
+			out = append(out, g.Exposure(Query{Org: org, AsOf: asOf, Designated: des}))
+		}
+		return out
+	}
+	one, many := run(1), run(4)
+	large := 0
+	for i := range one {
+		if len(one[i].Findings) >= minParallelTargets {
+			large++
+		}
+		if !reflect.DeepEqual(one[i], many[i]) {
+			t.Errorf("org %s: reports differ on 1 and 4 processors (%d and %d findings)", orgs[i], len(one[i].Findings), len(many[i].Findings))
+		}
+	}
+	if large == 0 {
+		t.Fatal("no report large enough to be built concurrently")
+	}
 }
