@@ -105,7 +105,9 @@ func TestEntryHash(t *testing.T) {
 		t.Error("remarks or addresses change the hash")
 	}
 	for name, mod := range map[string]func(*ties.Entry){
-		"alias":     func(e *ties.Entry) { e.Entity.Names = append(e.Entity.Names, ties.Name{Text: "z", Type: ties.NameAlias}) },
+		"alias": func(e *ties.Entry) {
+			e.Entity.Names = append(e.Entity.Names, ties.Name{Text: "z", Type: ties.NameAlias})
+		},
 		"end date":  func(e *ties.Entry) { e.Designations[0].End = ties.MustDate("2025") },
 		"authority": func(e *ties.Entry) { e.Designations[1].Authority = "90 FR 3" },
 	} {

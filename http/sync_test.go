@@ -11,8 +11,10 @@ import (
 func TestSyncStatusOnHealthAndMetrics(t *testing.T) {
 	last := map[string]any{"runs": 3, "failed": 1, "last": map[string]any{"ok": false, "error": "csl: 500 Internal Server Error"}}
 	e := newEnv(t, Options{
-		SyncStatus:     func() any { return last },
-		SyncGauges:     func() map[string]float64 { return map[string]float64{"ties_sync_runs_total": 3, "ties_sync_last_ok": 0} },
+		SyncStatus: func() any { return last },
+		SyncGauges: func() map[string]float64 {
+			return map[string]float64{"ties_sync_runs_total": 3, "ties_sync_last_ok": 0}
+		},
 		SyncGaugeNames: []string{"ties_sync_runs_total", "ties_sync_last_ok"},
 	})
 	status, body := e.do("GET", "/healthz", "", nil)
