@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -62,9 +61,7 @@ those loaded on or after that day.`,
 				if sets == nil {
 					sets = []ties.ChangeSet{}
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(sets)
+				return printJSON(out, sets)
 			}
 			printChangeSets(out, sets)
 			return nil

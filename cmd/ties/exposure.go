@@ -95,9 +95,7 @@ ORG is a graph id (msft), an identifier (ror:00d0nc645) or an exact name.`,
 			}
 			switch {
 			case ef.asJSON:
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(rep)
+				return printJSON(out, rep)
 			case ef.asCSV:
 				return writeExposureCSV(out, rep)
 			case ef.asHTML:

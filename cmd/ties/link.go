@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -40,9 +39,7 @@ proposed again.`,
 				if links == nil {
 					links = []ties.Link{}
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(links)
+				return printJSON(out, links)
 			}
 			printLinks(out, links)
 			return nil

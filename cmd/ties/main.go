@@ -5,8 +5,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -63,4 +65,12 @@ func newRootCmd() *cobra.Command {
 		newSyncCmd(g), newChangesCmd(g), newWatchCmd(g), newReviewCmd(g), newAlertsCmd(g),
 	)
 	return root
+}
+
+// printJSON writes v as indented JSON, the --json output of the commands
+// that print one document.
+func printJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

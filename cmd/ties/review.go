@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"text/tabwriter"
@@ -138,9 +137,7 @@ func newReviewListCmd(g *globalFlags) *cobra.Command {
 				if rs == nil {
 					rs = []ties.Review{}
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(rs)
+				return printJSON(out, rs)
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tWATCH\tENTITY\tQUERY\tDECISION\tEXPIRES\tAT\tREASON")

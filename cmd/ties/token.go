@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -94,9 +93,7 @@ func newTokenListCmd(g *globalFlags) *cobra.Command {
 				if tokens == nil {
 					tokens = []ties.Token{}
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(tokens)
+				return printJSON(out, tokens)
 			}
 			if len(tokens) == 0 {
 				fmt.Fprintln(out, "no tokens; create one with: ties token create --role viewer")

@@ -129,9 +129,7 @@ func newWatchListCmd(g *globalFlags) *cobra.Command {
 				if ws == nil {
 					ws = []ties.Watch{}
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(ws)
+				return printJSON(out, ws)
 			}
 			if len(ws) == 0 {
 				fmt.Fprintln(out, "no watches; add one with: ties watch add --org ORG | --roster FILE")
@@ -217,9 +215,7 @@ func newAlertsCmd(g *globalFlags) *cobra.Command {
 				if as == nil {
 					as = []ties.Alert{}
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(as)
+				return printJSON(out, as)
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tWATCH\tSTATE\tATTEMPTS\tSINK\tREASON")
