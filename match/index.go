@@ -51,7 +51,7 @@ type buildConfig struct{}
 // Build indexes the names of entries: primary names, aliases and every
 // form names.Forms gives for each.
 func Build(entries []ties.Entry, opts ...Option) *Index {
-	entries = slices.Clone(entries) // the index must not change under the caller
+	entries = mergeSameEntity(slices.Clone(entries)) // the index must not change under the caller
 	ix := &Index{keys: map[string]uint32{}, exact: map[string][]uint32{}}
 	var cfg buildConfig
 	for _, o := range opts {
