@@ -2,7 +2,6 @@ package exposure
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -11,7 +10,6 @@ import (
 	"strings"
 
 	"ties"
-	"ties/sources"
 )
 
 // PolicyKind says what a policy checks.
@@ -418,36 +416,7 @@ func (g *Graph) role(e uint32) string {
 //
 // Settings may also be written key=value. Errors name file and line.
 func ParsePolicies(r io.Reader, file string) ([]Policy, error) {
-	var out []Policy
-	seen := map[string]int{}
-	err := eachLine(r, file, func(n int, toks []string) error {
-		if toks[0] != "policy" {
-			return sources.Errorf(file, n, "unknown statement %q (want policy)", toks[0])
-		}
-		if len(toks) < 2 {
-			return sources.Errorf(file, n, "policy: want policy <name> kind <kind> [...]")
-		}
-		name := toks[1]
-		if prev, dup := seen[name]; dup {
-			return sources.Errorf(file, n, "policy %q already declared on line %d", name, prev)
-		}
-		seen[name] = n
-		params, err := keyValues(toks[2:])
-		if err != nil {
-			return sources.Errorf(file, n, "policy %s: %v", name, err)
-		}
-		p, err := NewPolicy(name, params)
-		if err != nil {
-			var fe *fieldError
-			if errors.As(err, &fe) {
-				return &sources.Error{File: file, Line: n, Field: fe.field, Err: fe.err}
-			}
-			return sources.Errorf(file, n, "%v", err)
-		}
-		out = append(out, p)
-		return nil
-	})
-	return out, err
+	return parseStatements(r, file, "policy", "kind <kind>", NewPolicy)
 }
 
 // NewPolicy builds a policy from its settings (kind, countries, customer,

@@ -167,25 +167,32 @@ func DefaultRules() []Rule {
 // Keys may also be written key=value. Values with blanks are double-quoted.
 // Blank lines and # comments are ignored. Errors name file and line.
 func ParseRules(r io.Reader, file string) ([]Rule, error) {
-	var rules []Rule
+	return parseStatements(r, file, "rule", "status <s> kind <k>", NewRule)
+}
+
+// parseStatements reads lines "<keyword> <name> [<key> <value>]..." and
+// builds one value a line; names are unique, and errors name file, line
+// and, where build says so, the field.
+func parseStatements[T any](r io.Reader, file, keyword, usage string, build func(string, map[string]string) (T, error)) ([]T, error) {
+	var out []T
 	seen := map[string]int{}
 	err := eachLine(r, file, func(n int, toks []string) error {
-		if toks[0] != "rule" {
-			return sources.Errorf(file, n, "unknown statement %q (want rule)", toks[0])
+		if toks[0] != keyword {
+			return sources.Errorf(file, n, "unknown statement %q (want %s)", toks[0], keyword)
 		}
 		if len(toks) < 2 {
-			return sources.Errorf(file, n, "rule: want rule <name> status <s> kind <k> [...]")
+			return sources.Errorf(file, n, "%s: want %s <name> %s [...]", keyword, keyword, usage)
 		}
 		name := toks[1]
 		if prev, dup := seen[name]; dup {
-			return sources.Errorf(file, n, "rule %q already declared on line %d", name, prev)
+			return sources.Errorf(file, n, "%s %q already declared on line %d", keyword, name, prev)
 		}
 		seen[name] = n
 		params, err := keyValues(toks[2:])
 		if err != nil {
-			return sources.Errorf(file, n, "rule %s: %v", name, err)
+			return sources.Errorf(file, n, "%s %s: %v", keyword, name, err)
 		}
-		rule, err := NewRule(name, params)
+		v, err := build(name, params)
 		if err != nil {
 			var fe *fieldError
 			if errors.As(err, &fe) {
@@ -193,10 +200,10 @@ func ParseRules(r io.Reader, file string) ([]Rule, error) {
 			}
 			return sources.Errorf(file, n, "%v", err)
 		}
-		rules = append(rules, rule)
+		out = append(out, v)
 		return nil
 	})
-	return rules, err
+	return out, err
 }
 
 type fieldError struct {
