@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -70,6 +71,8 @@ type token struct {
 	// firstSurname: the first word of the surname part of a "LAST,
 	// First" name.
 	firstSurname bool
+	lastWord     bool // the last word of a person's name of three or more words
+	given        bool // a word of the given-name part of a "LAST, First" name
 	// id names the token's text and strictness for the similarity memo of
 	// a search: an index-wide id on the entity side, a query-wide one on
 	// the query side; -1 (tokens joined while scoring): not memoized.
@@ -270,9 +273,14 @@ func prepareForm(f names.Form, kind names.Kind, params *Params) prepared {
 	// The first surname of a "LAST, First" name: a query that lacks it
 	// names another family (the second surname of a Spanish name, often
 	// dropped, costs as any extra word).
-	firstSurname := -1
-	if f.Surnames > 0 && len(toks) == len(f.Tokens) {
+	firstSurname, lastWord := -1, -1
+	switch {
+	case f.Surnames > 0 && len(toks) == len(f.Tokens):
 		firstSurname = len(toks) - f.Surnames
+	case kind != names.Organization && !f.Reordered && !f.Reading && len(toks) >= 3:
+		// A person's name of three or more words in its own order ends
+		// with the surname as often as not ("Scott Michael Miller").
+		lastWord = len(toks) - 1
 	}
 	for ti, t := range toks {
 		if t == "" {
@@ -307,6 +315,8 @@ func prepareForm(f names.Form, kind names.Kind, params *Params) prepared {
 			tk.meta, tk.meta2 = matchr.DoubleMetaphone(t)
 		}
 		tk.firstSurname = ti == firstSurname
+		tk.given = firstSurname > 0 && ti < firstSurname
+		tk.lastWord = ti == lastWord
 		p.tokens = append(p.tokens, tk)
 	}
 	sort.Strings(p.legal)
@@ -639,6 +649,9 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 			} else {
 				s = tokenSim(&ta[i], &tb[j], p)
 			}
+			if s < 1 && (gluedLegal(&ta[i], &tb[j], b.legal) || gluedLegal(&tb[j], &ta[i], a.legal)) {
+				s = 1 // "SiemensAG" is "Siemens AG"
+			}
 			if s >= minPairSim {
 				pairs = append(pairs, pairing{i, j, s})
 			}
@@ -664,10 +677,8 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 		usedB[j] = -1
 	}
 	var credit, matchedW float64
-	strong, exactDistinct := false, false
+	strong := false
 	strongCount, distinctCount := 0, 0
-	fuzzyBest := 0.0 // the best similarity of a distinctive pair
-	var fuzzyPair pairing
 	var cbuf [32]pairing
 	chosen := cbuf[:0]
 	for _, pr := range pairs {
@@ -694,15 +705,19 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 		}
 		if minW >= distinctiveWeight && pr.sim >= 0.75 {
 			distinctCount++
-			if pr.sim > fuzzyBest {
-				fuzzyBest, fuzzyPair = pr.sim, pr
-			}
-			if pr.sim >= 1 && !acronym {
-				exactDistinct = true
-			}
 		}
 	}
-	var unA, unB, unNum, surnameA, surnameB float64
+	var unA, unB, unNum, surnameA, surnameB, lastA, lastB float64
+	// A person has no legal form: "Sá" in "Mauro Sá" is a name, not S.A.
+	var legalA, legalB int
+	if sc.kind == names.Person {
+		legalA, legalB = missingFrom(a.legal, b.legal), missingFrom(b.legal, a.legal)
+		unA += float64(legalA)
+		unB += float64(legalB)
+	}
+	// A "LAST, First" name none of whose given names found a partner
+	// names another person of that family.
+	givenMissing := givenUnmatched(ta, usedA) || givenUnmatched(tb, usedB)
 	distinctA, distinctB := 0, 0 // distinctive tokens without a partner
 	for i, u := range usedA {
 		if u < 0 {
@@ -715,6 +730,9 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 			}
 			if ta[i].firstSurname {
 				surnameA += ta[i].weight
+			}
+			if ta[i].lastWord {
+				lastA += ta[i].weight
 			}
 		}
 	}
@@ -730,8 +748,13 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 			if tb[j].firstSurname {
 				surnameB += tb[j].weight
 			}
+			if tb[j].lastWord {
+				lastB += tb[j].weight
+			}
 		}
 	}
+	distinctA += legalA
+	distinctB += legalB
 	var notes []string
 	note := func(format string, args ...any) {
 		if r != nil {
@@ -761,14 +784,15 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 	default:
 		// The first missing name costs little, more missing names more;
 		// a missing first surname as much as a query's word.
-		surname := surnameA + surnameB
-		rest := missing - surname
-		missing = p.SubsetCost*min(rest, 1) + p.ExtraSubsetCost*max(rest-1, 0) + p.QueryMissCost*surname
-		if surname > 0 {
-			note("the listed first surname is missing (cost %.2f)", p.QueryMissCost*surname)
+		surname, last := surnameA+surnameB, lastA+lastB
+		rest := missing - surname - last
+		sc := p.QueryMissCost*surname + p.LastWordMissCost*last
+		missing = p.SubsetCost*min(rest, 1) + p.ExtraSubsetCost*max(rest-1, 0) + sc
+		if surname+last > 0 {
+			note("the surname is missing (cost %.2f)", sc)
 		}
 		if rest > 0 {
-			note("words on one side only (cost %.2f)", missing-p.QueryMissCost*surname)
+			note("words on one side only (cost %.2f)", missing-sc)
 		}
 	}
 	// A number on one side only (Fund II, Company 23) names another entity.
@@ -784,35 +808,29 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 		score *= p.WeakFactor
 		note("no near-identical word (×%.2f)", p.WeakFactor)
 	}
-	// A distinctive word of the query (a surname, a distinctive word of
-	// a company) that matched nothing, while at most one distinctive
-	// word matched: one shared name does not make the same entity.
-	switch {
-	case distinctCount < 2 && (sc.queryA && distinctA > 0 || sc.queryB && distinctB > 0):
-		score *= p.UncoveredFactor
-		note("a distinctive word of the query matched nothing and at most one did (×%.2f)", p.UncoveredFactor)
-	case distinctCount < 2 && distinctA+distinctB > 0,
-		sc.kind != names.Organization && strongCount < 2 && max(realTokens(ta), realTokens(tb)) >= 2:
-		// One shared name is weak evidence of the same entity when the
-		// other has more: "Julia Palmer" is not "Julia", "Kia Nirou" not
-		// "Kia".
+	// In screening, words of the query without a partner cost
+	// QueryMissCost above; extra distinctive words of the listed name,
+	// when at most one distinctive word matched, mean another entity
+	// that shares a name: "Julia" is not "Julia Palmer", "Kia" not "Kia
+	// Nirou". (In a pairwise comparison the costs above are enough.)
+	if !sc.queryB && distinctCount < 2 && distinctB > 0 {
 		score *= p.SingleNameFactor
-		note("one shared name only (×%.2f)", p.SingleNameFactor)
+		note("one shared name only, and the listed name has more (×%.2f)", p.SingleNameFactor)
 	}
-	// One distinctive word, resembling the other's only by sound, not as
-	// a typo would: "Sysco" and "Zisco" are other companies, "Appel" is
-	// Apple misspelt.
-	if !exactDistinct && !acronym && distinctCount == 1 &&
-		levRatio(ta[fuzzyPair.i].text, tb[fuzzyPair.j].text) < p.TypoLev {
-		score *= p.FuzzyOnlyFactor
-		note("no distinctive word spelt the same (×%.2f)", p.FuzzyOnlyFactor)
+	if givenMissing {
+		score *= p.GivenMissFactor
+		note("none of the listed given names found a partner (×%.2f)", p.GivenMissFactor)
 	}
 	// Crossed pairs mean reordered tokens; persons' names change order
 	// ("Putin Vladimir"), so it costs only a little.
 	if crossed(chosen) && !a.comma && !b.comma {
 		pen := p.CrossedPenalty
-		if sc.kind == names.Organization {
+		switch {
+		case sc.kind == names.Organization:
 			pen = p.OrgCrossedPenalty
+		case hasPatronym(ta) || hasPatronym(tb):
+			// "Ahmad bin Hasan" and "Hasan bin Ahmad" are father and son.
+			pen = p.PatronymCrossedPenalty
 		}
 		score -= pen
 		note("words in another order (−%.2f)", pen)
@@ -855,16 +873,51 @@ func pairBefore(p, q pairing) bool {
 	return abs(p.i-p.j) < abs(q.i-q.j)
 }
 
-// realTokens counts the tokens that carry identity (not particles or
-// titles).
-func realTokens(ts []token) int {
+// gluedLegal tells a token that is another's text with a legal form of
+// the other's name glued on ("siemensag" against "siemens" + AG).
+func gluedLegal(t, o *token, legal []string) bool {
+	if len(legal) == 0 || len(t.text) <= len(o.text) || !strings.HasPrefix(t.text, o.text) {
+		return false
+	}
+	rest := t.text[len(o.text):]
+	return slices.Contains(legal, rest) || slices.Contains(legal, legalForms[rest])
+}
+
+// missingFrom counts the codes of a that b lacks.
+func missingFrom(a, b []string) int {
 	n := 0
-	for i := range ts {
-		if ts[i].weight >= 0.5 {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
 			n++
 		}
 	}
 	return n
+}
+
+// hasPatronym tells a name with "bin" (ibn, ben, bint): its word order
+// says who is whose son.
+func hasPatronym(ts []token) bool {
+	for i := range ts {
+		if ts[i].text == "bin" {
+			return true
+		}
+	}
+	return false
+}
+
+// givenUnmatched tells a form with a given-name part ("LAST, First") none
+// of whose words found a partner.
+func givenUnmatched(ts []token, used []int) bool {
+	has := false
+	for i := range ts {
+		if ts[i].given && ts[i].weight >= distinctiveWeight {
+			if used[i] >= 0 {
+				return false
+			}
+			has = true
+		}
+	}
+	return has
 }
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }

@@ -587,7 +587,12 @@ func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Ki
 	if bestForm < 0 {
 		return Match{}, false
 	}
-	factor, kindNote := ix.kindFactor(hint, e.kind)
+	// A query that looks like the other kind is weighed down, unless it
+	// is exactly a name the list gives ("ICT CAS" is the institute's).
+	factor, kindNote := 1.0, ""
+	if bestScore < 1 {
+		factor, kindNote = ix.kindFactor(hint, e.kind)
+	}
 	adjusted, evidence := ix.p.weighAttributes(bestScore*factor, &q.Attributes, e)
 	if adjusted < threshold {
 		return Match{}, false

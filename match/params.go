@@ -32,20 +32,21 @@ type Params struct {
 	CommonGivenWeight float64 // "muhammad", "ali", "john"
 
 	// Alignment.
-	SubsetCost        float64 // the first token present on one side only
-	ExtraSubsetCost   float64 // each further token present on one side only
-	QueryMissCost     float64 // each token of the query that found no partner (screening only)
-	ContradictionCost float64 // factor on tokens without partners on both sides
-	NumberCost        float64 // a number on one side only (Fund II, Company 23)
-	WeakFactor        float64 // no token pair is near-identical
-	SingleNameFactor  float64 // persons sharing a single name when one has more
-	UncoveredFactor   float64 // a distinctive token of the query is unmatched and fewer than two distinctive tokens matched
-	FuzzyOnlyFactor   float64 // one distinctive token pair, and it resembles only by sound (edit ratio below TypoLev)
-	TypoLev           float64 // the least edit-distance ratio of a typo (one slip in five letters: 0.8)
-	CrossedPenalty    float64 // persons' tokens in another order
-	OrgCrossedPenalty float64 // organizations' tokens in another order
-	LegalClash        float64 // different legal forms (AG against GmbH)
-	AcronymSim        float64 // a one-word query against the initials of a listed name
+	SubsetCost             float64 // the first token present on one side only
+	ExtraSubsetCost        float64 // each further token present on one side only
+	QueryMissCost          float64 // each token of the query that found no partner (screening only), and a missing first surname of a "LAST, First" name
+	LastWordMissCost       float64 // the missing last word of a person's name of three or more words in its own order
+	ContradictionCost      float64 // factor on tokens without partners on both sides
+	NumberCost             float64 // a number on one side only (Fund II, Company 23)
+	WeakFactor             float64 // no token pair is near-identical
+	SingleNameFactor       float64 // persons sharing a single name when one has more
+	UncoveredFactor        float64 // a distinctive token of the query is unmatched and fewer than two distinctive tokens matched
+	GivenMissFactor        float64 // none of the given names of a "LAST, First" name found a partner
+	CrossedPenalty         float64 // persons' tokens in another order
+	PatronymCrossedPenalty float64 // persons' tokens in another order around "bin"
+	OrgCrossedPenalty      float64 // organizations' tokens in another order
+	LegalClash             float64 // different legal forms (AG against GmbH)
+	AcronymSim             float64 // a one-word query against the initials of a listed name
 
 	// Kinds: a query without --kind that looks like one kind, against an
 	// entity of the other.
@@ -70,7 +71,7 @@ func DefaultParams() Params {
 		LevWeight:   0.6,
 		ShortToken:  4,
 		InitialSim:  0.8,
-		PhoneticSim: 0.85,
+		PhoneticSim: 0.82,
 		SqueezedSim: 0.92,
 		NumberSim:   0.8,
 		GenderSim:   0.7,
@@ -81,20 +82,21 @@ func DefaultParams() Params {
 		CommonOrgWeight:   0.5,
 		CommonGivenWeight: 0.7,
 
-		SubsetCost:        0.5,
-		ExtraSubsetCost:   0.65,
-		QueryMissCost:     0.8,
-		ContradictionCost: 1.5,
-		NumberCost:        1.5,
-		WeakFactor:        0.5,
-		SingleNameFactor:  0.85,
-		UncoveredFactor:   0.75,
-		FuzzyOnlyFactor:   0.9,
-		TypoLev:           0.75,
-		CrossedPenalty:    0.1,
-		OrgCrossedPenalty: 0.03,
-		LegalClash:        0.2,
-		AcronymSim:        0.85,
+		SubsetCost:             0.5,
+		ExtraSubsetCost:        0.65,
+		QueryMissCost:          1.2,
+		LastWordMissCost:       1.0,
+		ContradictionCost:      1.5,
+		NumberCost:             1.5,
+		WeakFactor:             0.5,
+		SingleNameFactor:       0.85,
+		UncoveredFactor:        0.75,
+		GivenMissFactor:        0.85,
+		CrossedPenalty:         0.1,
+		PatronymCrossedPenalty: 0.2,
+		OrgCrossedPenalty:      0.03,
+		LegalClash:             0.2,
+		AcronymSim:             0.85,
 
 		PersonQueryOrgFactor: 0.85,
 		OrgQueryPersonFactor: 0.8,

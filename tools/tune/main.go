@@ -108,6 +108,11 @@ func main() {
 			desc = append(desc, fmt.Sprintf("%s=%g", st.field, reflect.ValueOf(p).FieldByName(st.field).Float()))
 		}
 		fmt.Printf("F1 %.3f | recall %.3f | FPR %.3f%% | orgs %.2f%% | %s\n", bench.F1, rec.Rate, 100*neg.Rate, 100*org.Rate, strings.Join(desc, " "))
+		for i, pt := range bench.Sweep {
+			if t := pt.Threshold; t >= 0.74 && t <= 0.86 {
+				fmt.Printf("    at %.2f: F1 %.3f | recall %.3f | FPR %.3f%% | orgs %.2f%%\n", t, pt.F1, rec.Sweep[i].Recall, 100*neg.Sweep[i].FPR, 100*org.Sweep[i].FPR)
+			}
+		}
 	}
 	os.Exit(0)
 }
