@@ -217,3 +217,57 @@ func identifierKey(v string) string {
 	}
 	return b.String()
 }
+
+// AttributeError is an attribute of a query that cannot be read; Field
+// names it as the user gave it ("dob", "country", "id").
+type AttributeError struct {
+	Field string
+	Value string
+	Err   string
+}
+
+func (e *AttributeError) Error() string {
+	return fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Err)
+}
+
+// ParseAttributes reads the attributes of a query as users write them: a
+// birth date as YYYY, YYYY-MM or YYYY-MM-DD; countries as ISO codes or
+// names, turned into codes by countryCode (which returns "" for an
+// unknown one); identifiers as written. Empty values are left out.
+func ParseAttributes(dob string, countries, ids []string, countryCode func(string) string) (Attributes, error) {
+	var a Attributes
+	if dob = strings.TrimSpace(dob); dob != "" {
+		d, err := ties.ParseDate(dob)
+		if err != nil || d.IsZero() {
+			return a, &AttributeError{Field: "dob", Value: dob, Err: "want YYYY, YYYY-MM or YYYY-MM-DD"}
+		}
+		a.BirthDate = d
+	}
+	for _, c := range countries {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		code := countryCode(c)
+		if code == "" {
+			return a, &AttributeError{Field: "country", Value: c, Err: "not a country name or ISO 3166 code"}
+		}
+		if !slices.Contains(a.Countries, code) {
+			a.Countries = append(a.Countries, code)
+		}
+	}
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); id == "" {
+			continue
+		}
+		if identifierKey(id) == "" {
+			return a, &AttributeError{Field: "id", Value: id, Err: "an identifier needs at least four letters or digits"}
+		}
+		a.Identifiers = append(a.Identifiers, id)
+	}
+	return a, nil
+}
+
+// IsZero tells attributes that give nothing.
+func (a Attributes) IsZero() bool {
+	return a.BirthDate.IsZero() && len(a.Countries) == 0 && len(a.Identifiers) == 0
+}

@@ -55,6 +55,23 @@ func (r Result) AlignmentText() string {
 	return strings.Join(parts, ", ")
 }
 
+// Explanation says in words which forms were compared, how their words
+// aligned, how the forms were made and what lowered the score.
+func (r Result) Explanation() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "compared %q with %q", r.FormA, r.FormB)
+	if a := r.AlignmentText(); a != "" {
+		b.WriteString("; aligned " + a)
+	}
+	if len(r.Steps) > 0 {
+		b.WriteString("; " + strings.Join(r.Steps, "; "))
+	}
+	if len(r.Penalties) > 0 {
+		b.WriteString("; lowered by: " + strings.Join(r.Penalties, "; "))
+	}
+	return b.String()
+}
+
 // token is one prepared token of a name form.
 type token struct {
 	text     string
@@ -163,7 +180,11 @@ type scoring struct {
 
 // prepareName produces the prepared forms of a raw name.
 func prepareName(raw string, kind names.Kind, p *Params) []prepared {
-	forms := names.Forms(raw, kind)
+	return prepareForms(raw, names.Forms(raw, kind), kind, p)
+}
+
+// prepareForms prepares the forms of the raw name.
+func prepareForms(raw string, forms []names.Form, kind names.Kind, p *Params) []prepared {
 	out := make([]prepared, 0, len(forms)+1)
 	for _, f := range forms {
 		if f.Vowelless {

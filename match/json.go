@@ -11,20 +11,22 @@ type ResultJSON struct {
 
 // MatchJSON is one match; ListedOn is YYYY-MM-DD (or coarser) or null.
 type MatchJSON struct {
-	EntityID    string  `json:"entity_id"`
-	Name        string  `json:"name"`
-	MatchedName string  `json:"matched_name"`
-	Score       float64 `json:"score"`
-	List        string  `json:"list"`
-	SourceID    string  `json:"source_id"`
-	ListedOn    *string `json:"listed_on"`
-	Authority   string  `json:"authority"`
-	Explanation string  `json:"explanation"`
-	Kind        string  `json:"kind,omitempty"`
-	Program     string  `json:"program,omitempty"`
-	Dataset     string  `json:"dataset,omitempty"`
-	VersionID   int64   `json:"version_id,omitempty"`
-	NameSource  string  `json:"name_source,omitempty"`
+	EntityID    string   `json:"entity_id"`
+	Name        string   `json:"name"`
+	MatchedName string   `json:"matched_name"`
+	Score       float64  `json:"score"`
+	List        string   `json:"list"`
+	SourceID    string   `json:"source_id"`
+	ListedOn    *string  `json:"listed_on"`
+	Authority   string   `json:"authority"`
+	Explanation string   `json:"explanation"`
+	Kind        string   `json:"kind,omitempty"`
+	Program     string   `json:"program,omitempty"`
+	Dataset     string   `json:"dataset,omitempty"`
+	VersionID   int64    `json:"version_id,omitempty"`
+	NameSource  string   `json:"name_source,omitempty"`
+	Penalties   []string `json:"penalties,omitempty"` // what lowered the name score, in words
+	Evidence    []string `json:"evidence,omitempty"`  // the attributes compared and what each did
 }
 
 // ToJSON turns matches into their JSON form.
@@ -40,7 +42,7 @@ func ToJSON(ms []Match) []MatchJSON {
 			EntityID: m.EntityID, Name: m.Name, MatchedName: m.MatchedName, Score: m.Score,
 			List: m.ListID, SourceID: m.SourceID, ListedOn: listed, Authority: m.Authority,
 			Explanation: m.Explanation, Kind: string(m.Kind), Program: m.Program, Dataset: m.Dataset,
-			VersionID: m.VersionID, NameSource: m.NameSource,
+			VersionID: m.VersionID, NameSource: m.NameSource, Penalties: m.Penalties, Evidence: m.Evidence,
 		})
 	}
 	return out

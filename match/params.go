@@ -40,7 +40,6 @@ type Params struct {
 	NumberCost             float64 // a number on one side only (Fund II, Company 23)
 	WeakFactor             float64 // no token pair is near-identical
 	SingleNameFactor       float64 // persons sharing a single name when one has more
-	UncoveredFactor        float64 // a distinctive token of the query is unmatched and fewer than two distinctive tokens matched
 	GivenMissFactor        float64 // none of the given names of a "LAST, First" name found a partner
 	CrossedPenalty         float64 // persons' tokens in another order
 	PatronymCrossedPenalty float64 // persons' tokens in another order around "bin"
@@ -90,7 +89,6 @@ func DefaultParams() Params {
 		NumberCost:             1.5,
 		WeakFactor:             0.5,
 		SingleNameFactor:       0.85,
-		UncoveredFactor:        0.75,
 		GivenMissFactor:        0.85,
 		CrossedPenalty:         0.1,
 		PatronymCrossedPenalty: 0.2,
