@@ -36,8 +36,8 @@ type Summary struct {
 	NegAttrDev, NegAttrTest     Report // no kind filter, with each row's birth date and nationality
 	NegBatch                    time.Duration
 
-	Congress            Report // US Congress members as negatives, test-only
-	OrgsDev, OrgsTest   Report // unlisted companies and universities
+	Congress          Report // US Congress members as negatives, test-only
+	OrgsDev, OrgsTest Report // unlisted companies and universities
 }
 
 // Run measures everything on the shared data folder dataDir.
