@@ -776,11 +776,12 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 	}
 	distinctA += legalA
 	distinctB += legalB
+	// Notes are written only when explaining (r != nil): formatting
+	// them costs allocations a search cannot afford per candidate.
 	var notes []string
+	explaining := r != nil
 	note := func(format string, args ...any) {
-		if r != nil {
-			notes = append(notes, fmt.Sprintf(format, args...))
-		}
+		notes = append(notes, fmt.Sprintf(format, args...))
 	}
 	// Extra tokens on one side only (a missing middle name, a patronymic)
 	// cost less than tokens on both sides that found no partner, which
@@ -793,15 +794,21 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 	case missing == 0:
 	case unA > 0 && unB > 0:
 		missing *= p.ContradictionCost
-		note("words on both sides without a partner contradict each other (cost %.2f)", missing)
+		if explaining {
+			note("words on both sides without a partner contradict each other (cost %.2f)", missing)
+		}
 	case reading:
 		// A Chinese given name has no middle names: a syllable without a
 		// partner names another person.
 		missing *= p.ContradictionCost
-		note("a syllable of a Chinese name without a partner (cost %.2f)", missing)
+		if explaining {
+			note("a syllable of a Chinese name without a partner (cost %.2f)", missing)
+		}
 	case unA > 0 && sc.queryA && !sc.queryB:
 		missing = p.QueryMissCost * unA
-		note("query words without a partner (cost %.2f)", missing)
+		if explaining {
+			note("query words without a partner (cost %.2f)", missing)
+		}
 	default:
 		// The first missing name costs little, more missing names more;
 		// a missing first surname as much as a query's word.
@@ -810,16 +817,22 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 		sc := p.QueryMissCost*surname + p.LastWordMissCost*last
 		missing = p.SubsetCost*min(rest, 1) + p.ExtraSubsetCost*max(rest-1, 0) + sc
 		if surname+last > 0 {
-			note("the surname is missing (cost %.2f)", sc)
+			if explaining {
+				note("the surname is missing (cost %.2f)", sc)
+			}
 		}
 		if rest > 0 {
-			note("words on one side only (cost %.2f)", missing-sc)
+			if explaining {
+				note("words on one side only (cost %.2f)", missing-sc)
+			}
 		}
 	}
 	// A number on one side only (Fund II, Company 23) names another entity.
 	if unNum > 0 {
 		missing += unNum * p.NumberCost
-		note("a number on one side only (cost %.2f)", unNum*p.NumberCost)
+		if explaining {
+			note("a number on one side only (cost %.2f)", unNum*p.NumberCost)
+		}
 	}
 	score := 0.0
 	if matchedW+missing > 0 {
@@ -827,7 +840,9 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 	}
 	if !strong {
 		score *= p.WeakFactor
-		note("no near-identical word (×%.2f)", p.WeakFactor)
+		if explaining {
+			note("no near-identical word (×%.2f)", p.WeakFactor)
+		}
 	}
 	// In screening, words of the query without a partner cost
 	// QueryMissCost above; extra distinctive words of the listed name,
@@ -836,11 +851,15 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 	// Nirou". (In a pairwise comparison the costs above are enough.)
 	if !sc.queryB && distinctCount < 2 && distinctB > 0 {
 		score *= p.SingleNameFactor
-		note("one shared name only, and the listed name has more (×%.2f)", p.SingleNameFactor)
+		if explaining {
+			note("one shared name only, and the listed name has more (×%.2f)", p.SingleNameFactor)
+		}
 	}
 	if givenMissing {
 		score *= p.GivenMissFactor
-		note("none of the listed given names found a partner (×%.2f)", p.GivenMissFactor)
+		if explaining {
+			note("none of the listed given names found a partner (×%.2f)", p.GivenMissFactor)
+		}
 	}
 	// Crossed pairs mean reordered tokens; persons' names change order
 	// ("Putin Vladimir"), so it costs only a little.
@@ -854,12 +873,16 @@ func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
 			pen = p.PatronymCrossedPenalty
 		}
 		score -= pen
-		note("words in another order (−%.2f)", pen)
+		if explaining {
+			note("words in another order (−%.2f)", pen)
+		}
 	}
 	// Different legal forms (AG vs GmbH) suggest different companies.
 	if len(a.legal) > 0 && len(b.legal) > 0 && !overlap(a.legal, b.legal) {
 		score -= p.LegalClash
-		note("different legal forms %s / %s (−%.2f)", strings.Join(a.legal, " "), strings.Join(b.legal, " "), p.LegalClash)
+		if explaining {
+			note("different legal forms %s / %s (−%.2f)", strings.Join(a.legal, " "), strings.Join(b.legal, " "), p.LegalClash)
+		}
 	}
 	if score < 0 {
 		score = 0
