@@ -47,14 +47,33 @@ const ShowErrors = 60
 func (r Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s [%s]: %d cases at threshold %.2f\n", r.Name, r.Part, r.Cases, r.Threshold)
-	if r.TP+r.FP+r.FN+r.TN > 0 {
+	pairs := r.TP+r.FN > 0 && r.FP+r.TN > 0 // labelled pairs, not positives or negatives alone
+	switch {
+	case pairs:
 		fmt.Fprintf(&b, "  TP %d  FP %d  TN %d  FN %d\n", r.TP, r.FP, r.TN, r.FN)
 		fmt.Fprintf(&b, "  precision %.3f  recall %.3f  F1 %.3f  false-positive rate %.4f\n", r.Precision, r.Recall, r.F1, r.FPR())
+	case r.TP+r.FN > 0:
+		fmt.Fprintf(&b, "  found %d of %d: recall@1 %.3f\n", r.TP, r.TP+r.FN, r.Recall)
+	case r.FP+r.TN > 0:
+		fmt.Fprintf(&b, "  %d of %d matched something: false-positive rate %.4f\n", r.FP, r.FP+r.TN, r.FPR())
 	}
 	if len(r.Sweep) > 0 {
-		fmt.Fprintf(&b, "  threshold  precision  recall     F1     FPR\n")
-		for _, p := range r.Sweep {
-			fmt.Fprintf(&b, "  %9.2f  %9.3f  %6.3f  %5.3f  %.4f\n", p.Threshold, p.Precision, p.Recall, p.F1, p.FPR)
+		switch {
+		case pairs:
+			fmt.Fprintf(&b, "  threshold  precision  recall     F1     FPR\n")
+			for _, p := range r.Sweep {
+				fmt.Fprintf(&b, "  %9.2f  %9.3f  %6.3f  %5.3f  %.4f\n", p.Threshold, p.Precision, p.Recall, p.F1, p.FPR)
+			}
+		case r.TP+r.FN > 0:
+			fmt.Fprintf(&b, "  threshold  recall@1\n")
+			for _, p := range r.Sweep {
+				fmt.Fprintf(&b, "  %9.2f  %8.3f\n", p.Threshold, p.Recall)
+			}
+		default:
+			fmt.Fprintf(&b, "  threshold  false-positive rate\n")
+			for _, p := range r.Sweep {
+				fmt.Fprintf(&b, "  %9.2f  %.4f\n", p.Threshold, p.FPR)
+			}
 		}
 	}
 	for i, e := range r.Errors {
