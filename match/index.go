@@ -37,6 +37,10 @@ type indexedEntity struct {
 	births      []ties.Date // dates of birth, for persons
 	identifiers []string    // identifier values, folded (identifierKey)
 	forms       []uint32    // ids of the entity's forms
+	// The source records consolidated into this entity, and every
+	// designation with the list version it came from.
+	records      []RecordRef
+	designations []SourcedDesignation
 }
 
 type indexedForm struct {
@@ -60,9 +64,11 @@ func WithParams(p Params) Option {
 }
 
 // Build indexes the names of entries: primary names, aliases and every
-// form names.Forms gives for each.
+// form names.Forms gives for each. Entries that are one entity
+// (consolidate) are indexed as one, so a search shows it once with all
+// its designations. The caller's entries are not changed.
 func Build(entries []ties.Entry, opts ...Option) *Index {
-	entries = mergeSameEntity(slices.Clone(entries)) // the index must not change under the caller
+	groups := consolidate(entries)
 	ix := &Index{keys: map[string]uint32{}, exact: map[string][]uint32{}, p: DefaultParams()}
 	var cfg buildConfig
 	for _, o := range opts {
@@ -73,11 +79,12 @@ func Build(entries []ties.Entry, opts ...Option) *Index {
 	}
 	formKeys := [][]uint32{}
 	tokenIDs := map[string]int32{}
-	for ei := range entries {
-		e := &entries[ei]
+	for gi := range groups {
+		e := &groups[gi].entry
 		nk := kindOf(e.Entity.Kind)
 		ie := indexedEntity{entry: e, kind: nk, countries: entityCountries(&e.Entity),
-			births: entityBirths(&e.Entity), identifiers: entityIdentifiers(&e.Entity)}
+			births: entityBirths(&e.Entity), identifiers: entityIdentifiers(&e.Entity),
+			records: groups[gi].records, designations: groups[gi].designations}
 		seen := map[string]bool{}
 		for ni, n := range e.Entity.Names {
 			if t := names.Normalize(n.Text); t != "" {
@@ -318,6 +325,10 @@ type Match struct {
 	Steps       []string  // transformations of the forms used
 	Penalties   []string  // what lowered the name score, in words
 	Evidence    []string  // the attributes compared and what each did
+	// Every designation of the (consolidated) entity, with the list
+	// version each came from, and the source records it was made of.
+	Designations []SourcedDesignation
+	Records      []RecordRef
 }
 
 type searchState struct {
@@ -548,6 +559,19 @@ func bestDesignation(ds []ties.Designation, lists []string) (ties.Designation, b
 	return best, found
 }
 
+// firstListed is the earliest start of the designations on d's list with
+// d's list id: an entity re-listed in later editions (1260H, 1286) was
+// first listed then.
+func firstListed(ds []ties.Designation, d ties.Designation) ties.Date {
+	first := d.Start
+	for _, x := range ds {
+		if strings.EqualFold(x.ListID, d.ListID) && !x.Start.IsZero() && (first.IsZero() || x.Start.Before(first)) {
+			first = x.Start
+		}
+	}
+	return first
+}
+
 func better(a, b ties.Designation) bool {
 	if a.End.IsZero() != b.End.IsZero() {
 		return a.End.IsZero()
@@ -621,8 +645,9 @@ func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Ki
 		Evidence:    evidence,
 	}
 	if d, ok := bestDesignation(e.entry.Designations, q.Lists); ok {
-		m.ListID, m.SourceID, m.ListedOn, m.Authority, m.Program = d.ListID, d.SourceID, d.Start, d.Authority, d.Program
+		m.ListID, m.SourceID, m.ListedOn, m.Authority, m.Program = d.ListID, d.SourceID, firstListed(e.entry.Designations, d), d.Authority, d.Program
 	}
+	m.Designations, m.Records = e.designations, e.records
 	best.Score = adjusted
 	m.Explanation = explain(q.Text, name, best, evidence)
 	return m, true
