@@ -84,6 +84,7 @@ var listFormats = map[string]func(io.Reader, string) iter.Seq2[ties.Record, erro
 	"csl":      csl.Parse,
 	"csl-json": csl.ParseJSON,
 	"ftm":      ftm.Parse,
+	"ofac-xml": ofac.ParseXMLFile,
 	"un":       un.Parse,
 	"uscn":     uscn.ParseAuto,
 }
@@ -399,7 +400,7 @@ func parseOFAC(fs fileSet) func(io.Reader, string) iter.Seq2[ties.Record, error]
 }
 
 func dataDate(path, format string) ties.Date {
-	if format != "un" {
+	if format != "un" && format != "ofac-xml" {
 		return ties.Date{}
 	}
 	f, err := sources.Open(path)
@@ -409,6 +410,10 @@ func dataDate(path, format string) ties.Date {
 	defer f.Close()
 	head := make([]byte, 4096)
 	n, _ := io.ReadFull(f, head)
+	if format == "ofac-xml" {
+		d, _ := ofac.XMLPublishDate(head[:n])
+		return d
+	}
 	d, _ := un.DataDate(head[:n])
 	return d
 }
@@ -420,6 +425,13 @@ func defaultDataset(format, path string) string {
 		return "csl"
 	case "ofac":
 		if strings.HasPrefix(base, "cons") {
+			return "ofac-cons"
+		}
+		return "ofac-sdn"
+	case "ofac-xml":
+		// The same datasets as the CSV sets, so that switching form
+		// replaces the list rather than adding a second copy.
+		if ofac.IsNonSDNXML(path) {
 			return "ofac-cons"
 		}
 		return "ofac-sdn"

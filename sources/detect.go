@@ -12,8 +12,9 @@ import (
 	"strings"
 )
 
-// Formats Detect returns. The list formats "csl", "csl-json", "ofac" and
-// "un" have parsers in sources/csl, sources/ofac and sources/un; "ftm",
+// Formats Detect returns. The list formats "csl", "csl-json", "ofac",
+// "ofac-xml" and "un" have parsers in sources/csl, sources/ofac and
+// sources/un; "ftm",
 // "ror", "openalex", "aspi" and "ties" (the native format) have their own
 // packages; "1260h", "1286", "889", "5949", "154", "fcc", "mieu" and
 // "cn-counter" are the table mappings of sources/uscn.
@@ -21,6 +22,7 @@ const (
 	FormatCSL       = "csl"
 	FormatCSLJSON   = "csl-json"
 	FormatOFAC      = "ofac"
+	FormatOFACXML   = "ofac-xml"
 	FormatUN        = "un"
 	FormatFtM       = "ftm"
 	Format1260H     = "1260h"
@@ -118,7 +120,9 @@ func detectXML(path string, head []byte) (string, error) {
 		case "CONSOLIDATED_LIST":
 			return FormatUN, nil
 		case "sdnList":
-			return "", &Error{File: path, Err: errors.New("OFAC XML (sdnList) is not supported: load the legacy CSV set (sdn.csv, alt.csv, add.csv) instead")}
+			// sdn.xml and consolidated.xml alike; the file name tells them
+			// apart (ofac.IsNonSDNXML).
+			return FormatOFACXML, nil
 		default:
 			return "", &Error{File: path, Err: fmt.Errorf("unknown XML format (root element <%s>)", root)}
 		}

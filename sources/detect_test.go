@@ -31,8 +31,8 @@ func TestDetectRealFiles(t *testing.T) {
 		"csl/el-cas-rows-2025.csv":                                "csl",
 		"formats/el__el.csv":                                      "!old trade.gov CSL CSV layout",
 		"formats/meu__meu.csv":                                    "!old trade.gov CSL CSV layout",
-		"formats/sdn__sdn.xml":                                    "!OFAC XML (sdnList) is not supported",
-		"formats/treasury_consolidated__consolidated.xml":         "!OFAC XML (sdnList) is not supported",
+		"formats/sdn__sdn.xml":                                    "ofac-xml",
+		"formats/treasury_consolidated__consolidated.xml":         "ofac-xml",
 		"ftm/nomenklatura_donations.ijson":                        "ftm",
 		"ftm/yente_parteispenden_entities.ftm.json":               "ftm",
 		"ftm/yente_t1_entities.ftm.json":                          "ftm",
@@ -138,6 +138,7 @@ func TestDetectSmall(t *testing.T) {
 		{"x.csv", "Name,Clean Name,Alias,Previous Name,Parent Name,Note\n", "1260h"},
 		{"x.csv", "schema,name,aliases,topics,program\nCompany,A,,,\"Section 1286 of the NDAA\"\n", "1286"},
 		{"sdn.csv", `36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ` + "\r\n", "ofac"},
+		{"sdn.xml", "<?xml version=\"1.0\" standalone=\"yes\"?>\n<sdnList xmlns=\"http://tempuri.org/sdnList.xsd\">", "ofac-xml"},
 		{"x.xml", "<?xml version=\"1.0\"?>\n<!-- c -->\n<CONSOLIDATED_LIST dateGenerated=\"2026-02-27\">", "un"},
 	} {
 		got, err := sources.Detect(c.path, []byte(c.head))
