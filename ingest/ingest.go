@@ -81,12 +81,13 @@ func Load(ctx context.Context, st ties.Store, paths []string, opt Options) ([]Re
 
 // listFormats parse one reader into list records.
 var listFormats = map[string]func(io.Reader, string) iter.Seq2[ties.Record, error]{
-	"csl":      csl.Parse,
-	"csl-json": csl.ParseJSON,
-	"ftm":      ftm.Parse,
-	"ofac-xml": ofac.ParseXMLFile,
-	"un":       un.Parse,
-	"uscn":     uscn.ParseAuto,
+	"csl":        csl.Parse,
+	"csl-json":   csl.ParseJSON,
+	"csl-legacy": csl.ParseLegacy,
+	"ftm":        ftm.Parse,
+	"ofac-xml":   ofac.ParseXMLFile,
+	"un":         un.Parse,
+	"uscn":       uscn.ParseAuto,
 }
 
 // graphFormats parse one reader into graph entities and ties.
@@ -436,6 +437,11 @@ func defaultDataset(format, path string) string {
 		}
 		return "ofac-sdn"
 	case "uscn":
+		return strings.TrimSuffix(base, filepath.Ext(base))
+	case "csl-legacy":
+		// One file per list in practice (el.csv, meu.csv): each its own
+		// dataset, named after the file.
+		base = strings.TrimSuffix(base, ".gz")
 		return strings.TrimSuffix(base, filepath.Ext(base))
 	}
 	return format

@@ -155,3 +155,50 @@ func TestLoadOFACXML(t *testing.T) {
 		t.Errorf("after the failed load, ofac-sdn in force is %+v; want version %d", cur, results[0].Version.ID)
 	}
 }
+
+// TestLoadEveryFormatsFile: every file in ../shared/data/formats loads,
+// format detected, into its dataset with its real entity count.
+func TestLoadEveryFormatsFile(t *testing.T) {
+	dir := filepath.Join(sharedData(t), "formats")
+	want := map[string]struct {
+		format, dataset string
+		rows            int
+	}{
+		"el__el.csv":   {"csl-legacy", "el__el", 5},
+		"meu__meu.csv": {"csl-legacy", "meu__meu", 5},
+		"sdn__sdn.xml": {"ofac-xml", "ofac-sdn", 4},
+		"treasury_consolidated__consolidated.xml": {"ofac-xml", "ofac-cons", 23},
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "ties.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	n := 0
+	for _, e := range entries {
+		if e.Name() == "SOURCE.txt" {
+			continue
+		}
+		w, ok := want[e.Name()]
+		if !ok {
+			t.Errorf("%s: new file in formats/, add it to the table", e.Name())
+			continue
+		}
+		n++
+		res, err := Load(context.Background(), st, []string{filepath.Join(dir, e.Name())}, Options{})
+		if err != nil {
+			t.Errorf("%s: %v", e.Name(), err)
+			continue
+		}
+		if v := res[0].Version; res[0].Format != w.format || v == nil || v.Dataset != w.dataset || v.Rows != w.rows {
+			t.Errorf("%s: format %s version %+v; want %s, dataset %s, %d rows", e.Name(), res[0].Format, v, w.format, w.dataset, w.rows)
+		}
+	}
+	if n != len(want) {
+		t.Errorf("loaded %d of the %d files of the table", n, len(want))
+	}
+}

@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-// Formats Detect returns. The list formats "csl", "csl-json", "ofac",
+// Formats Detect returns. The list formats "csl", "csl-json", "csl-legacy", "ofac",
 // "ofac-xml" and "un" have parsers in sources/csl, sources/ofac and
 // sources/un; "ftm",
 // "ror", "openalex", "aspi" and "ties" (the native format) have their own
@@ -21,6 +21,7 @@ import (
 const (
 	FormatCSL       = "csl"
 	FormatCSLJSON   = "csl-json"
+	FormatCSLLegacy = "csl-legacy"
 	FormatOFAC      = "ofac"
 	FormatOFACXML   = "ofac-xml"
 	FormatUN        = "un"
@@ -222,8 +223,9 @@ func detectCSV(path, base string, head []byte) (string, error) {
 		return FormatMIEU, nil
 	case hasCols("type", "name", "chinese name", "body", "list"):
 		return FormatCNCounter, nil
-	case hasCols("source list", "entity number", "name"):
-		return fail("old trade.gov CSL CSV layout (\"Source List\" header) is not supported")
+	case hasCols("source list", "name"):
+		// The older trade.gov CSL layout, and BIS's per-list files in it.
+		return FormatCSLLegacy, nil
 	}
 	// The OFAC legacy CSV files have no header: number + quoted name.
 	if isOFACRow(header) {
