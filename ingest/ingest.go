@@ -63,6 +63,9 @@ type Result struct {
 	Nodes   int
 	Ties    int
 	Skipped bool // unchanged content, nothing loaded
+	// DroppedTies counts the FtM relations left out because an end is not
+	// an entity of the file.
+	DroppedTies int
 }
 
 // Load stores each path. It stops at the first failure; versions stored by
@@ -175,9 +178,21 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 		return res, err
 	}
 	defer f.Close()
+	// Ties the list gives: FtM relation entities, and the parent companies
+	// the US-China tables name.
+	var relations []ties.Tie
+	if format == "ftm" {
+		parse = func(r io.Reader, file string) iter.Seq2[ties.Record, error] {
+			return ftm.ParseWith(r, file, ftm.Options{Ties: func(t ties.Tie) { relations = append(relations, t) }})
+		}
+	}
 	records := requireRows(parse(f, fs.primary), fs.primary)
 	if opt.Merge {
 		records = mergeWith(ctx, st, dataset, records)
+	}
+	var kept []ties.Record
+	if hasParents(format) {
+		records = tap(records, &kept)
 	}
 	v, err := st.LoadVersion(ctx, ties.ListVersion{
 		Dataset:  dataset,
@@ -191,7 +206,95 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 		return res, err
 	}
 	res.Version = &v
-	return res, nil
+	// The version is in force; its ties replace those of the dataset's
+	// previous version (graph source "ties:<dataset>").
+	switch {
+	case hasParents(format):
+		err = putListGraph(ctx, st, dataset, uscn.ParentGraph(kept), 0, &res)
+	case format == "ftm":
+		err = putFtMGraph(ctx, st, dataset, fs.primary, relations, &res)
+	}
+	return res, err
+}
+
+// hasParents: the US-China tables, whose rows may name a parent company.
+func hasParents(format string) bool {
+	if format == "uscn" {
+		return true
+	}
+	_, ok := uscn.MappingByName(format)
+	return ok
+}
+
+// tap yields records and keeps a copy of each.
+func tap(records iter.Seq2[ties.Record, error], kept *[]ties.Record) iter.Seq2[ties.Record, error] {
+	return func(yield func(ties.Record, error) bool) {
+		for r, err := range records {
+			if err == nil {
+				*kept = append(*kept, r)
+			}
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+// ListGraphSource is the graph source that holds the ties a list dataset
+// gives (FtM relations, 1260H parents).
+func ListGraphSource(dataset string) string { return "list:" + dataset }
+
+// putListGraph replaces the dataset's ties with g (an empty g clears
+// them).
+func putListGraph(ctx context.Context, st ties.Store, dataset string, g ties.Graph, dropped int, res *Result) error {
+	source := ListGraphSource(dataset)
+	if err := st.PutGraph(ctx, source, g); err != nil {
+		return fmt.Errorf("%s: list version %d stored, but its ties were not: %w", res.Path, res.Version.ID, err)
+	}
+	if len(g.Ties) > 0 {
+		res.Graph, res.Nodes, res.Ties = source, len(g.Entities), len(g.Ties)
+	}
+	res.DroppedTies = dropped
+	return nil
+}
+
+// putFtMGraph stores the FtM relations read from path as ties between the
+// file's entities. The file is read a second time for the entities at the
+// ends of the relations (so only those are held); a relation whose end is
+// not a thing entity of the file is dropped and counted.
+func putFtMGraph(ctx context.Context, st ties.Store, dataset, path string, relations []ties.Tie, res *Result) error {
+	if len(relations) == 0 {
+		return putListGraph(ctx, st, dataset, ties.Graph{}, 0, res)
+	}
+	ends := map[string]bool{}
+	for _, t := range relations {
+		ends[t.From], ends[t.To] = true, true
+	}
+	f, err := sources.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var g ties.Graph
+	found := map[string]bool{}
+	for r, err := range ftm.Parse(f, path) {
+		if err != nil {
+			return err
+		}
+		if ends[r.Entity.ID] && !found[r.Entity.ID] {
+			found[r.Entity.ID] = true
+			g.Entities = append(g.Entities, r.Entity)
+		}
+	}
+	dropped := 0
+	for _, t := range relations {
+		if found[t.From] && found[t.To] {
+			g.Ties = append(g.Ties, t)
+		} else {
+			dropped++
+		}
+	}
+	return putListGraph(ctx, st, dataset, g, dropped, res)
 }
 
 func loadNative(ctx context.Context, st ties.Store, path string, opt Options, res Result) (Result, error) {
@@ -438,6 +541,20 @@ func defaultDataset(format, path string) string {
 		return "ofac-sdn"
 	case "uscn":
 		return strings.TrimSuffix(base, filepath.Ext(base))
+	case "ftm":
+		// Each FtM file is a dataset of its own (an OpenSanctions export
+		// per source list): "ftm:<file name>", or "ftm:<folder>" for the
+		// usual <dataset>/entities.ftm.json.
+		name := base
+		for _, ext := range []string{".gz", ".json", ".jsonl", ".ijson", ".ftm"} {
+			name = strings.TrimSuffix(name, ext)
+		}
+		if name == "entities" || name == "" {
+			if dir := filepath.Base(filepath.Dir(path)); dir != "." && dir != string(filepath.Separator) {
+				name = strings.ToLower(dir)
+			}
+		}
+		return "ftm:" + name
 	case "csl-legacy":
 		// One file per list in practice (el.csv, meu.csv): each its own
 		// dataset, named after the file.

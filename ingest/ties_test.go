@@ -1,0 +1,155 @@
+package ingest
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"ties"
+	"ties/analysis"
+	"ties/exposure"
+	"ties/sqlite"
+)
+
+func openStore(t *testing.T) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "ties.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func findingFor(rep exposure.Report, entity, rule string) *exposure.Finding {
+	for i, f := range rep.Findings {
+		if f.Designated.EntityID == entity && f.Rule.Name == rule {
+			return &rep.Findings[i]
+		}
+	}
+	return nil
+}
+
+// TestParentTiesReal1260H: with the real 1260H table and a real FtM file
+// loaded, the "Parent Name" column becomes subsidiary_of ties to the
+// listed parents (140 ties, every parent resolved to its list entity),
+// and an exposure query on a subsidiary shows the designation it inherits
+// under the 1260H rule, with the path through the tie and the list row as
+// evidence.
+func TestParentTiesReal1260H(t *testing.T) {
+	data := sharedData(t)
+	st := openStore(t)
+	ctx := context.Background()
+	res, err := Load(ctx, st, []string{
+		filepath.Join(data, "us-cn-lists", "dod-1260h.csv"),
+		filepath.Join(data, "ftm", "yente_t1_entities.ftm.json"),
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res[0]; r.Graph != "list:1260h" || r.Ties != 140 || r.Nodes != 162 || r.Version.Rows != 224 {
+		t.Fatalf("1260H: graph %q, %d ties, %d entities, %d rows; want list:1260h, 140, 162, 224", r.Graph, r.Ties, r.Nodes, r.Version.Rows)
+	}
+	if r := res[1]; r.Version.Dataset != "ftm:yente_t1_entities" || r.Version.Rows != 6 {
+		t.Errorf("FtM: %+v", r.Version)
+	}
+	n := 0
+	for tie, err := range st.Ties(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tie.Kind != ties.TieSubsidiaryOf || !strings.HasPrefix(tie.From, "1260h:") || !strings.HasPrefix(tie.To, "1260h:") {
+			t.Errorf("tie %+v", tie)
+		}
+		n++
+	}
+	if n != 140 {
+		t.Errorf("%d ties stored, want 140", n)
+	}
+
+	m, err := analysis.Build(ctx, st, analysis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := m.Exposure(analysis.Query{Org: "1260h:bgi-americas-corporation", AsOf: ties.MustDate("2026-06-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inh := findingFor(rep, "1260h:bgi-americas-corporation", "1260H")
+	if inh == nil || inh.Designated.Via != "1260h:bgi-americas-corporation subsidiary_of 1260h:bgi-group" {
+		t.Fatalf("no inherited 1260H designation through BGI Group: %+v", rep.Findings)
+	}
+	parent := findingFor(rep, "1260h:bgi-group", "direct")
+	if parent == nil || parent.Distance != 1 || len(parent.Paths) == 0 {
+		t.Fatalf("no path to the listed parent: %+v", rep.Findings)
+	}
+	step := parent.Paths[0][1]
+	if step.EntityID != "1260h:bgi-group" || step.Tie != ties.TieSubsidiaryOf || len(step.Evidence) != 1 || step.Evidence[0].Quote != "Parent Name: BGI Group" {
+		t.Errorf("path step %+v", step)
+	}
+
+	// Reloading a table without the column's parents clears the ties.
+	if _, err := Load(ctx, st, []string{filepath.Join(data, "us-cn-lists", "dod-1286.csv")}, Options{Dataset: "1260h", Format: "1286"}); err != nil {
+		t.Fatal(err)
+	}
+	for tie, err := range st.Ties(ctx) {
+		t.Fatalf("tie left after the dataset's new version named no parent: %+v %v", tie, err)
+	}
+}
+
+// TestFtMOwnershipBIS50: FtM Ownership records become owned_by ties with
+// their share and start; a company 60 % owned by an Entity List company
+// inherits the designation under the BIS 50 % rule while the rule is in
+// force (not while it is suspended), one 30 % owned does not, and a
+// relation to an entity not in the file is dropped and counted.
+func TestFtMOwnershipBIS50(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	res, err := Load(ctx, st, []string{"testdata/bis50.ftm.json"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res[0]
+	if r.Version.Dataset != "ftm:bis50" || r.Version.Rows != 3 || r.Graph != "list:ftm:bis50" || r.Ties != 2 || r.Nodes != 3 || r.DroppedTies != 1 {
+		t.Fatalf("result %+v version %+v", r, r.Version)
+	}
+	var got []ties.Tie
+	for tie, err := range st.Ties(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, tie)
+	}
+	if !slices.ContainsFunc(got, func(x ties.Tie) bool {
+		return x.From == "ftm:sub60" && x.To == "ftm:parent" && x.Kind == ties.TieOwnedBy && x.Share == 0.6 && x.Start.String() == "2019-03"
+	}) {
+		t.Fatalf("ties %+v", got)
+	}
+	m, err := analysis.Build(ctx, st, analysis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		org, asOf string
+		want      bool
+	}{
+		{"ftm:sub60", "2026-12-01", true},
+		{"ftm:sub60", "2025-10-15", true},
+		{"ftm:sub60", "2026-01-15", false}, // suspended
+		{"ftm:sub30", "2026-12-01", false},
+	} {
+		rep, err := m.Exposure(analysis.Query{Org: c.org, AsOf: ties.MustDate(c.asOf)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := findingFor(rep, c.org, "BIS50")
+		if (f != nil) != c.want {
+			t.Errorf("%s on %s: BIS50 finding %+v, want %v", c.org, c.asOf, f, c.want)
+		}
+		if f != nil && f.Designated.Via != "ftm:sub60 owned_by 60% ftm:parent" {
+			t.Errorf("%s: via %q", c.org, f.Designated.Via)
+		}
+	}
+}
