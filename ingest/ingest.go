@@ -95,12 +95,14 @@ var listFormats = map[string]func(io.Reader, string) iter.Seq2[ties.Record, erro
 
 // graphFormats parse one reader into graph entities and ties.
 var graphFormats = map[string]func(io.Reader, string) (ties.Graph, error){
-	"ror":      ror.Parse,
-	"openalex": openalex.Parse,
-	// A snapshot part holds works without authors (grants, datasets): the
-	// snapshot format skips and counts them where the strict one fails.
-	"openalex-snapshot": openalex.ParseSnapshot,
-	"aspi":              aspi.Parse,
+	"ror": ror.Parse,
+	// Works. A snapshot part holds works without authors (grants,
+	// datasets): they are kept as publications without ties, so a part
+	// loads whole. "openalex-snapshot" is the older name of the same.
+	"openalex":              openalex.ParseSnapshot,
+	"openalex-snapshot":     openalex.ParseSnapshot,
+	"openalex-institutions": openalex.ParseInstitutions,
+	"aspi":                  aspi.Parse,
 }
 
 func init() {
@@ -453,9 +455,6 @@ func loadGraph(ctx context.Context, st ties.Store, path, format string, parse fu
 	defer f.Close()
 	g, err := parse(f, path)
 	if err != nil {
-		if format == "openalex" && strings.Contains(err.Error(), "no authorships") {
-			err = fmt.Errorf("%w (an OpenAlex snapshot part may hold works without authors: load it with --format openalex-snapshot to skip them)", err)
-		}
 		return res, err
 	}
 	if len(g.Entities) == 0 {

@@ -153,3 +153,29 @@ func TestFtMOwnershipBIS50(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadOpenAlexFiles: each real OpenAlex file is detected and read by
+// the reader of its entity type; the works snapshot part, whose works have
+// no authors, loads as publications instead of stopping.
+func TestLoadOpenAlexFiles(t *testing.T) {
+	dir := filepath.Join(sharedData(t), "openalex")
+	st := openStore(t)
+	for _, c := range []struct {
+		file, format string
+		nodes, ties  int
+	}{
+		{"institution_I27837315.json", "openalex-institutions", 8, 7},
+		{"institutions_updated_2023-09-04_part_000.gz", "openalex-institutions", 738, 60},
+		{"works_updated_2023-05-16_part_000.gz", "openalex", 27, 0},
+	} {
+		res, err := Load(context.Background(), st, []string{filepath.Join(dir, c.file)}, Options{})
+		if err != nil {
+			t.Errorf("%s: %v", c.file, err)
+			continue
+		}
+		r := res[0]
+		if r.Format != c.format || r.Graph != "openalex:"+c.file || r.Nodes != c.nodes || r.Ties != c.ties {
+			t.Errorf("%s: format %s graph %s, %d entities, %d ties; want %s, %d, %d", c.file, r.Format, r.Graph, r.Nodes, r.Ties, c.format, c.nodes, c.ties)
+		}
+	}
+}

@@ -51,8 +51,8 @@ func TestDetectRealFiles(t *testing.T) {
 		"ofac/cons-2025-12/cons_alt.csv":                          "!OFAC alias file",
 		"ofac/cons-2025-12/cons_add.csv":                          "!OFAC address file",
 		"ofac/cons-2025-12/cons_comments.csv":                     "!OFAC comments file",
-		"openalex/institution_I27837315.json":                     "openalex",
-		"openalex/institutions_updated_2023-09-04_part_000.gz":    "openalex",
+		"openalex/institution_I27837315.json":                     "openalex-institutions",
+		"openalex/institutions_updated_2023-09-04_part_000.gz":    "openalex-institutions",
 		"openalex/work_W2741809807.json":                          "openalex",
 		"openalex/works_updated_2023-05-16_part_000.gz":           "openalex",
 		"ror/ror_cas_microsoft_subset.jsonl":                      "ror",
@@ -134,6 +134,9 @@ func TestDetectSmall(t *testing.T) {
 		{"x.json", `{"id":"https://ror.org/0090r4d87","name":"ICT"}`, "ror"},
 		{"x.json", `{"id": "abc", "schema": "Person", "properties": {"name": ["A"]}}`, "ftm"},
 		{"x.json", `[{"id": "https://openalex.org/W1", "authorships": []}]`, "openalex"},
+		{"x.json", `{"id":"https://openalex.org/W1","title":"t","publication_year":2020}`, "openalex"},
+		{"x.json", `{"id": "https://openalex.org/I27837315", "ror": "https://ror.org/00jmfr291", "display_name": "U"}`, "openalex-institutions"},
+		{"x.jsonl", `{"lineage": ["https://openalex.org/I1"], "roles": [{"role": "funder", "id": "https://openalex.org/F1"}], "associated_institutions": []}`, "openalex-institutions"},
 		{"x.csv", "\ufeff_id,source,name\n", "csl"},
 		{"x.csv", "Name,Clean Name,Alias,Previous Name,Parent Name,Note\n", "1260h"},
 		{"x.csv", "schema,name,aliases,topics,program\nCompany,A,,,\"Section 1286 of the NDAA\"\n", "1286"},
@@ -151,6 +154,7 @@ func TestDetectSmall(t *testing.T) {
 		{"  \n", "empty file"},
 		{"<html><body>", "unknown XML format (root element <html>)"},
 		{`{"a": 1}`, "unknown JSON format"},
+		{`{"id": "https://openalex.org/A5023888391", "orcid": "https://orcid.org/0000-0001", "display_name": "X"}`, "OpenAlex authors file"},
 		{"schema,name,aliases,topics,program\nCompany,A,,,Other\n", "unknown program"},
 	} {
 		_, err := sources.Detect("f", []byte(c.head))
