@@ -290,6 +290,33 @@ func buildXML(n *xmlNode, nonSDN bool) (rec ties.Record, programs []string, line
 	for _, nm := range info.names {
 		addName(nm)
 	}
+	// What the entry says that has no field of its own goes in the
+	// remarks, written as the CSV remarks write it, so nothing is lost.
+	var more []string
+	if t := n.get("title"); t != "" {
+		more = append(more, "Title: "+t)
+	}
+	for _, p := range n.all("placeOfBirthList", "placeOfBirthItem") {
+		if v := p.get("placeOfBirth"); v != "" {
+			more = append(more, "POB "+v)
+		}
+	}
+	if v := n.child("vesselInfo"); v != nil {
+		for _, f := range []struct{ el, label string }{
+			{"vesselType", "Vessel Type"}, {"vesselFlag", "Flag"}, {"vesselOwner", "Vessel Owner"},
+			{"tonnage", "Tonnage"}, {"grossRegisteredTonnage", "GRT"},
+		} {
+			if x := v.get(f.el); x != "" {
+				more = append(more, f.label+" "+x)
+			}
+		}
+	}
+	if len(more) > 0 {
+		if remarks != "" {
+			more = append(more, remarks)
+		}
+		remarks = strings.Join(more, "; ")
+	}
 	e.Remarks = remarks
 	e.Dates = info.dates
 	e.Identifiers = info.ids

@@ -71,6 +71,16 @@ func TestXMLSDN(t *testing.T) {
 	if v.Kind != ties.KindVessel || len(names(v, ties.NameFormer)) != 3 {
 		t.Errorf("11043: %+v", v)
 	}
+	// Facts without a field of their own are kept in the remarks.
+	if !strings.Contains(v.Remarks, "Vessel Type General Cargo; Flag Iran; Vessel Owner IRISL; Tonnage 24065") {
+		t.Errorf("11043 remarks %q", v.Remarks)
+	}
+	if r := recs["ofac:521"].Entity.Remarks; r != "Title: Executive Director, Havana International Bank; Might have something to do with Cuba." {
+		t.Errorf("521 remarks %q", r)
+	}
+	if r := p.Remarks; !strings.Contains(r, "POB Eilbur, Somalia") || !strings.Contains(r, "Additional Djiboutian passport issued in 2010.") {
+		t.Errorf("6982 remarks %q", r)
+	}
 }
 
 // TestXMLConsolidated reads the real consolidated (non-SDN) XML excerpt:
