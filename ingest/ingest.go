@@ -102,6 +102,7 @@ var graphFormats = map[string]func(io.Reader, string) (ties.Graph, error){
 	"openalex":              openalex.ParseSnapshot,
 	"openalex-snapshot":     openalex.ParseSnapshot,
 	"openalex-institutions": openalex.ParseInstitutions,
+	"openalex-authors":      openalex.ParseAuthors,
 	"aspi":                  aspi.Parse,
 }
 

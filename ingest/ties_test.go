@@ -179,3 +179,15 @@ func TestLoadOpenAlexFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadOpenAlexAuthors: an authors file is detected by content and read
+// as persons with affiliation ties.
+func TestLoadOpenAlexAuthors(t *testing.T) {
+	res, err := Load(context.Background(), openStore(t), []string{"../sources/openalex/testdata/authors.jsonl"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res[0]; r.Format != "openalex-authors" || r.Graph != "openalex:authors.jsonl" || r.Nodes != 5 || r.Ties != 3 {
+		t.Errorf("result %+v", r)
+	}
+}

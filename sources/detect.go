@@ -34,13 +34,16 @@ const (
 	// FormatOpenAlexInstitutions is OpenAlex institution records (one
 	// object or a snapshot part), read by openalex.ParseInstitutions.
 	FormatOpenAlexInstitutions = "openalex-institutions"
-	FormatASPI                 = "aspi"
-	FormatTies                 = "ties"
-	FormatNDAA889              = "889"
-	FormatNDAA5949             = "5949"
-	FormatNDAA154              = "154"
-	FormatMIEU                 = "mieu"
-	FormatCNCounter            = "cn-counter"
+	// FormatOpenAlexAuthors is OpenAlex author records, read by
+	// openalex.ParseAuthors.
+	FormatOpenAlexAuthors = "openalex-authors"
+	FormatASPI            = "aspi"
+	FormatTies            = "ties"
+	FormatNDAA889         = "889"
+	FormatNDAA5949        = "5949"
+	FormatNDAA154         = "154"
+	FormatMIEU            = "mieu"
+	FormatCNCounter       = "cn-counter"
 )
 
 // Detect names the format of a file from its path and first bytes (a few
@@ -144,10 +147,10 @@ func detectJSON(path string, head []byte) (string, error) {
 	case has(`"authorships"`) || has(`"publication_year"`) || idValueHasPrefix(head, "https://openalex.org/W"):
 		// OpenAlex works (one, an array, or a snapshot part).
 		return FormatOpenAlex, nil
-	case idValueHasPrefix(head, "https://openalex.org/") && has(`"orcid"`):
+	case idValueHasPrefix(head, "https://openalex.org/A") || idValueHasPrefix(head, "https://openalex.org/") && has(`"orcid"`):
 		// Authors have an orcid key; institutions have none (their ids are
 		// ror, grid, mag, wikidata).
-		return "", &Error{File: path, Err: errors.New("OpenAlex authors file: not supported (load the works, whose authorships name the authors and their institutions)")}
+		return FormatOpenAlexAuthors, nil
 	case idValueHasPrefix(head, "https://openalex.org/I") || idValueHasPrefix(head, "https://openalex.org/") && has(`"associated_institutions"`):
 		return FormatOpenAlexInstitutions, nil
 	case idValueHasPrefix(head, "https://ror.org/"):

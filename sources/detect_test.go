@@ -135,6 +135,8 @@ func TestDetectSmall(t *testing.T) {
 		{"x.json", `{"id": "abc", "schema": "Person", "properties": {"name": ["A"]}}`, "ftm"},
 		{"x.json", `[{"id": "https://openalex.org/W1", "authorships": []}]`, "openalex"},
 		{"x.json", `{"id":"https://openalex.org/W1","title":"t","publication_year":2020}`, "openalex"},
+		{"x.json", `{"id": "https://openalex.org/A5023888391", "orcid": "https://orcid.org/0000-0001", "display_name": "X"}`, "openalex-authors"},
+		{"x.jsonl", `{"last_known_institutions": [{"id": "https://openalex.org/I1"}], "orcid": null, "id": "https://openalex.org/A1"}`, "openalex-authors"},
 		{"x.json", `{"id": "https://openalex.org/I27837315", "ror": "https://ror.org/00jmfr291", "display_name": "U"}`, "openalex-institutions"},
 		{"x.jsonl", `{"lineage": ["https://openalex.org/I1"], "roles": [{"role": "funder", "id": "https://openalex.org/F1"}], "associated_institutions": []}`, "openalex-institutions"},
 		{"x.csv", "\ufeff_id,source,name\n", "csl"},
@@ -154,7 +156,6 @@ func TestDetectSmall(t *testing.T) {
 		{"  \n", "empty file"},
 		{"<html><body>", "unknown XML format (root element <html>)"},
 		{`{"a": 1}`, "unknown JSON format"},
-		{`{"id": "https://openalex.org/A5023888391", "orcid": "https://orcid.org/0000-0001", "display_name": "X"}`, "OpenAlex authors file"},
 		{"schema,name,aliases,topics,program\nCompany,A,,,Other\n", "unknown program"},
 	} {
 		_, err := sources.Detect("f", []byte(c.head))
