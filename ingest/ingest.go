@@ -52,6 +52,9 @@ type Options struct {
 	GraphOnly bool
 	// Now stamps the version; nil uses time.Now.
 	Now func() time.Time
+	// Origin, for LoadNative, says where data held in memory came from
+	// (e.g. embedded in the binary); "" records the path's absolute form.
+	Origin string
 }
 
 // Result says what one file (or file set) became.
@@ -339,8 +342,12 @@ func LoadNative(ctx context.Context, st ties.Store, path string, data []byte, op
 		if dataset == "" {
 			dataset = source
 		}
+		origin := opt.Origin
+		if origin == "" {
+			origin = absPath(path)
+		}
 		v, err := st.LoadVersion(ctx, ties.ListVersion{
-			Dataset: dataset, Format: "ties", Hash: hash, LoadedAt: now(opt), Origin: absPath(path),
+			Dataset: dataset, Format: "ties", Hash: hash, LoadedAt: now(opt), Origin: origin,
 		}, recordsOf(doc.Records))
 		if err != nil {
 			return res, err

@@ -9,6 +9,7 @@ import (
 
 	"ties"
 	"ties/analysis"
+	"ties/examples"
 	"ties/exposure"
 	"ties/sqlite"
 )
@@ -189,5 +190,18 @@ func TestLoadOpenAlexAuthors(t *testing.T) {
 	}
 	if r := res[0]; r.Format != "openalex-authors" || r.Graph != "openalex:authors.jsonl" || r.Nodes != 5 || r.Ties != 3 {
 		t.Errorf("result %+v", r)
+	}
+}
+
+// TestLoadNativeOrigin: data held in memory (the demo's embedded case)
+// records the origin it is given, not a path that does not exist.
+func TestLoadNativeOrigin(t *testing.T) {
+	res, err := LoadNative(context.Background(), openStore(t), examples.MicrosoftCASName, examples.MicrosoftCAS,
+		Options{Origin: "embedded: examples/microsoft-cas.ties"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Version == nil || res.Version.Origin != "embedded: examples/microsoft-cas.ties" {
+		t.Errorf("version %+v; want the origin given", res.Version)
 	}
 }
