@@ -12,38 +12,37 @@ import (
 	"strings"
 )
 
-// Formats Detect returns. The list formats "csl", "csl-json", "csl-legacy", "ofac",
-// "ofac-xml" and "un" have parsers in sources/csl, sources/ofac and
-// sources/un; "ftm",
-// "ror", "openalex", "aspi" and "ties" (the native format) have their own
-// packages; "1260h", "1286", "889", "5949", "154", "fcc", "mieu" and
-// "cn-counter" are the table mappings of sources/uscn.
+// Formats Detect returns. The list formats "csl", "csl-json",
+// "csl-legacy" (the older "Source List" layout), "ofac" (the CSV set),
+// "ofac-xml" (sdn.xml, consolidated.xml) and "un" have parsers in
+// sources/csl, sources/ofac and sources/un; "ftm", "ror", "aspi" and
+// "ties" (the native format) have their own packages; "openalex" (works),
+// "openalex-institutions" and "openalex-authors" are the readers of
+// sources/openalex, chosen by the entity type in the file; "1260h",
+// "1286", "889", "5949", "154", "fcc", "mieu" and "cn-counter" are the
+// table mappings of sources/uscn.
 const (
-	FormatCSL       = "csl"
-	FormatCSLJSON   = "csl-json"
-	FormatCSLLegacy = "csl-legacy"
-	FormatOFAC      = "ofac"
-	FormatOFACXML   = "ofac-xml"
-	FormatUN        = "un"
-	FormatFtM       = "ftm"
-	Format1260H     = "1260h"
-	Format1286      = "1286"
-	FormatFCC       = "fcc"
-	FormatROR       = "ror"
-	FormatOpenAlex  = "openalex"
-	// FormatOpenAlexInstitutions is OpenAlex institution records (one
-	// object or a snapshot part), read by openalex.ParseInstitutions.
+	FormatCSL                  = "csl"
+	FormatCSLJSON              = "csl-json"
+	FormatCSLLegacy            = "csl-legacy"
+	FormatOFAC                 = "ofac"
+	FormatOFACXML              = "ofac-xml"
+	FormatUN                   = "un"
+	FormatFtM                  = "ftm"
+	Format1260H                = "1260h"
+	Format1286                 = "1286"
+	FormatFCC                  = "fcc"
+	FormatROR                  = "ror"
+	FormatOpenAlex             = "openalex"
 	FormatOpenAlexInstitutions = "openalex-institutions"
-	// FormatOpenAlexAuthors is OpenAlex author records, read by
-	// openalex.ParseAuthors.
-	FormatOpenAlexAuthors = "openalex-authors"
-	FormatASPI            = "aspi"
-	FormatTies            = "ties"
-	FormatNDAA889         = "889"
-	FormatNDAA5949        = "5949"
-	FormatNDAA154         = "154"
-	FormatMIEU            = "mieu"
-	FormatCNCounter       = "cn-counter"
+	FormatOpenAlexAuthors      = "openalex-authors"
+	FormatASPI                 = "aspi"
+	FormatTies                 = "ties"
+	FormatNDAA889              = "889"
+	FormatNDAA5949             = "5949"
+	FormatNDAA154              = "154"
+	FormatMIEU                 = "mieu"
+	FormatCNCounter            = "cn-counter"
 )
 
 // Detect names the format of a file from its path and first bytes (a few
