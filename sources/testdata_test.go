@@ -1,10 +1,15 @@
-package testdata
+package sources_test
 
 import (
 	"testing"
+
+	"ties/internal/testdata"
 )
 
-// fakeTB records how Dir gave up.
+// internal/testdata is a "testdata" folder, which go test ./... does not
+// visit; its behaviour is tested here.
+
+// fakeTB records how testdata.Dir gave up.
 type fakeTB struct {
 	testing.TB
 	skipped, failed bool
@@ -14,26 +19,27 @@ func (f *fakeTB) Helper()                        {}
 func (f *fakeTB) Skipf(format string, a ...any)  { f.skipped = true; panic(f) }
 func (f *fakeTB) Fatalf(format string, a ...any) { f.failed = true; panic(f) }
 
-func run(tb *fakeTB) {
+func dirMissing(tb *fakeTB) {
 	defer func() {
 		if r := recover(); r != nil && r != tb {
 			panic(r)
 		}
 	}()
-	Dir(tb, "no such folder here")
+	testdata.Dir(tb, "no such folder here")
 }
 
-// TestDirMissing: a missing path skips, and fails under CI=true.
-func TestDirMissing(t *testing.T) {
+// TestSharedDataMissing: a test needing a shared file that is not there
+// skips, and fails under CI=true.
+func TestSharedDataMissing(t *testing.T) {
 	t.Setenv("CI", "")
 	local := &fakeTB{TB: t}
-	run(local)
+	dirMissing(local)
 	if !local.skipped || local.failed {
 		t.Errorf("without CI: skipped %v failed %v; want a skip", local.skipped, local.failed)
 	}
 	t.Setenv("CI", "true")
 	ci := &fakeTB{TB: t}
-	run(ci)
+	dirMissing(ci)
 	if ci.skipped || !ci.failed {
 		t.Errorf("with CI=true: skipped %v failed %v; want a failure", ci.skipped, ci.failed)
 	}
