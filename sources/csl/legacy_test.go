@@ -115,3 +115,30 @@ func FuzzCSLLegacy(f *testing.F) {
 		}
 	})
 }
+
+// TestLegacySourcesTable: the generated table (go generate ./sources/csl)
+// holds every list of the real CSL with the label the current layout uses,
+// so an older-layout row gets the same list as a current-layout row.
+func TestLegacySourcesTable(t *testing.T) {
+	b := readGz(t, filepath.Join(sharedData(t), "csl", "consolidated-2022-05.csv.gz"))
+	seen := map[string]bool{}
+	for _, r := range collect(t, Parse(bytes.NewReader(b), "consolidated-2022-05.csv.gz")) {
+		for _, l := range r.Lists {
+			if seen[l.ID] {
+				continue
+			}
+			seen[l.ID] = true
+			label, ok := legacySources[l.ID]
+			if !ok {
+				t.Errorf("list %s (%s) is not in legacySources: run go generate ./sources/csl", l.ID, l.Name)
+				continue
+			}
+			if got := ParseSource(label); got != l {
+				t.Errorf("legacySources[%s] gives %+v, the CSL %+v", l.ID, got, l)
+			}
+		}
+	}
+	if len(seen) != len(legacySources) || len(seen) != 13 {
+		t.Errorf("%d lists in the CSL, %d in the table; want 13 in both", len(seen), len(legacySources))
+	}
+}
