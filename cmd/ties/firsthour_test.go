@@ -67,3 +67,31 @@ func TestFirstHourMessages(t *testing.T) {
 		t.Errorf("token list: %s", out)
 	}
 }
+
+// TestSyncOffline: without a reachable host, sync fails at once with one
+// line per source and a last line naming every failed source.
+func TestSyncOffline(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ties.db")
+	start := time.Now()
+	out, err := runTies(t, db, "sync", "--source", "csl", "--source", "un", "--source", "1260h",
+		"--base-url", "csl=http://csl.ties-test.invalid/v1", "--base-url", "un=http://un.ties-test.invalid/xml",
+		"--base-url", "1260h=http://gh.ties-test.invalid/1260h")
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("offline sync took %s", took)
+	}
+	if err == nil || err.Error() != "sync failed for 3 of 3 sources: csl, un, 1260h" {
+		t.Errorf("error %v", err)
+	}
+	failed := 0
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, ": FAILED: ") {
+			failed++
+			if strings.Count(line, "ties-test.invalid/") != 1 {
+				t.Errorf("line names the URL more than once: %s", line)
+			}
+		}
+	}
+	if failed != 3 || strings.Contains(out, "retrying") {
+		t.Errorf("output:\n%s", out)
+	}
+}
