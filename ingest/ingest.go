@@ -217,6 +217,8 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 	switch {
 	case hasParents(format):
 		err = putListGraph(ctx, st, dataset, uscn.ParentGraph(kept), 0, &res)
+	case format == "ftm" && opt.Merge && len(relations) == 0:
+		// Entries added to the dataset, no relations: its ties stay.
 	case format == "ftm":
 		err = putFtMGraph(ctx, st, dataset, fs.primary, relations, &res)
 	}

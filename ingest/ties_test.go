@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -203,5 +204,33 @@ func TestLoadNativeOrigin(t *testing.T) {
 	}
 	if res.Version == nil || res.Version.Origin != "embedded: examples/microsoft-cas.ties" {
 		t.Errorf("version %+v; want the origin given", res.Version)
+	}
+}
+
+// TestFtMMergeKeepsTies: merging a file without relations into an FtM
+// dataset keeps the ties the dataset has.
+func TestFtMMergeKeepsTies(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	if _, err := Load(ctx, st, []string{"testdata/bis50.ftm.json"}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	plain := filepath.Join(t.TempDir(), "more.ftm.json")
+	if err := os.WriteFile(plain, []byte(`{"id":"extra","schema":"Company","properties":{"name":["Extra Co"]},"datasets":["registry"]}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(ctx, st, []string{plain}, Options{Dataset: "ftm:bis50", Merge: true})
+	if err != nil || res[0].Version.Rows != 4 {
+		t.Fatalf("merge: %+v %v", res, err)
+	}
+	n := 0
+	for _, err := range st.Ties(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 2 {
+		t.Errorf("%d ties after the merge, want the 2 there were", n)
 	}
 }
