@@ -559,9 +559,15 @@ func defaultDataset(format, path string) string {
 			name = strings.TrimSuffix(name, ext)
 		}
 		if name == "entities" || name == "" {
-			if dir := filepath.Base(filepath.Dir(path)); dir != "." && dir != string(filepath.Separator) {
+			// The folder names the dataset, unless it is a temporary one
+			// (an upload to the server, a download by sync).
+			dir := filepath.Base(filepath.Dir(path))
+			if dir != "." && dir != string(filepath.Separator) && !strings.HasPrefix(dir, "ties-upload-") && !strings.HasPrefix(dir, "ties-sync-") {
 				name = strings.ToLower(dir)
 			}
+		}
+		if name == "" {
+			name = "entities"
 		}
 		return "ftm:" + name
 	case "csl-legacy":

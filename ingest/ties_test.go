@@ -234,3 +234,19 @@ func TestFtMMergeKeepsTies(t *testing.T) {
 		t.Errorf("%d ties after the merge, want the 2 there were", n)
 	}
 }
+
+func TestFtMDatasetNames(t *testing.T) {
+	for path, want := range map[string]string{
+		"/data/yente_t1_entities.ftm.json":          "ftm:yente_t1_entities",
+		"nomenklatura_donations.ijson":              "ftm:nomenklatura_donations",
+		"/mirror/us_ofac_sdn/entities.ftm.json":     "ftm:us_ofac_sdn",
+		"/mirror/EU_FSF/entities.ftm.json.gz":       "ftm:eu_fsf",
+		"/tmp/ties-upload-123456/entities.ftm.json": "ftm:entities",
+		"/tmp/ties-sync-ftm-99/entities.ftm.json":   "ftm:entities",
+		"export.jsonl": "ftm:export",
+	} {
+		if got := defaultDataset("ftm", path); got != want {
+			t.Errorf("defaultDataset(ftm, %s) = %s, want %s", path, got, want)
+		}
+	}
+}
