@@ -176,6 +176,11 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 	if opt.SkipUnchanged && !opt.Merge {
 		if cur, ok := inForce(ctx, st, dataset); ok && cur.Hash == hash {
 			res.Skipped, res.Version = true, &cur
+			if hasParents(format) {
+				// A version loaded before lists gave ties has none: make
+				// them (the tables are small).
+				return res, ensureParentTies(ctx, st, dataset, fs.primary, parse, &res)
+			}
 			return res, nil
 		}
 	}
@@ -213,7 +218,7 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 	}
 	res.Version = &v
 	// The version is in force; its ties replace those of the dataset's
-	// previous version (graph source "ties:<dataset>").
+	// previous version (graph source "list:<dataset>").
 	switch {
 	case hasParents(format):
 		err = putListGraph(ctx, st, dataset, uscn.ParentGraph(kept), 0, &res)
@@ -232,6 +237,31 @@ func hasParents(format string) bool {
 	}
 	_, ok := uscn.MappingByName(format)
 	return ok
+}
+
+// ensureParentTies puts the parent ties of an unchanged table when the
+// store lacks them (its version was loaded by a release that made none).
+func ensureParentTies(ctx context.Context, st ties.Store, dataset, path string, parse func(io.Reader, string) iter.Seq2[ties.Record, error], res *Result) error {
+	f, err := sources.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var recs []ties.Record
+	for r, err := range parse(f, path) {
+		if err != nil {
+			return err
+		}
+		recs = append(recs, r)
+	}
+	g := uscn.ParentGraph(recs)
+	if len(g.Ties) == 0 {
+		return nil
+	}
+	if _, found, err := st.GraphEntity(ctx, g.Ties[0].From); err != nil || found {
+		return err
+	}
+	return putListGraph(ctx, st, dataset, g, 0, res)
 }
 
 // tap yields records and keeps a copy of each.

@@ -250,3 +250,27 @@ func TestFtMDatasetNames(t *testing.T) {
 		}
 	}
 }
+
+// TestUnchangedTableGetsParentTies: a 1260H version in force without its
+// parent ties (loaded by an earlier release) gets them on the next
+// unchanged sync, without a new version.
+func TestUnchangedTableGetsParentTies(t *testing.T) {
+	path := filepath.Join(sharedData(t), "us-cn-lists", "dod-1260h.csv")
+	st := openStore(t)
+	ctx := context.Background()
+	first, err := Load(ctx, st, []string{path}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutGraph(ctx, ListGraphSource("1260h"), ties.Graph{}); err != nil { // as an older release left it
+		t.Fatal(err)
+	}
+	res, err := Load(ctx, st, []string{path}, Options{SkipUnchanged: true})
+	if err != nil || !res[0].Skipped || res[0].Version.ID != first[0].Version.ID || res[0].Ties != 140 {
+		t.Fatalf("unchanged reload: %+v %v; want skipped, the same version, 140 ties made", res, err)
+	}
+	again, err := Load(ctx, st, []string{path}, Options{SkipUnchanged: true})
+	if err != nil || again[0].Ties != 0 {
+		t.Errorf("second unchanged reload put the ties again: %+v %v", again, err)
+	}
+}
