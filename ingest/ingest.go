@@ -641,13 +641,14 @@ func (fs fileSet) all() []string {
 }
 
 // groupFileSets turns the paths given into inputs: a folder holding an
-// OFAC set becomes its primary file, and OFAC companion files named beside
+// OFAC set becomes its primary file (the CSV set first, else sdn.xml or
+// consolidated.xml), and OFAC companion files named beside
 // their primary are read with it rather than on their own.
 func groupFileSets(paths []string) []fileSet {
 	var primaries []string
 	for _, p := range paths {
 		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			for _, name := range []string{"sdn.csv", "SDN.CSV", "cons_prim.csv", "CONS_PRIM.CSV"} {
+			for _, name := range []string{"sdn.csv", "SDN.CSV", "cons_prim.csv", "CONS_PRIM.CSV", "sdn.xml", "SDN.XML", "consolidated.xml", "CONSOLIDATED.XML"} {
 				if _, err := os.Stat(filepath.Join(p, name)); err == nil {
 					p = filepath.Join(p, name)
 					break

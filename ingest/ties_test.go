@@ -274,3 +274,20 @@ func TestUnchangedTableGetsParentTies(t *testing.T) {
 		t.Errorf("second unchanged reload put the ties again: %+v %v", again, err)
 	}
 }
+
+// TestLoadOFACXMLFolder: a folder holding OFAC's sdn.xml loads as the CSV
+// folder does.
+func TestLoadOFACXMLFolder(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(sharedData(t), "formats", "sdn__sdn.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "sdn.xml"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(context.Background(), openStore(t), []string{dir}, Options{})
+	if err != nil || res[0].Format != "ofac-xml" || res[0].Version.Dataset != "ofac-sdn" || res[0].Version.Rows != 4 {
+		t.Fatalf("%+v %v", res, err)
+	}
+}
