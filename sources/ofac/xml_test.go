@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"ties"
+	"ties/changes"
 	"ties/internal/testdata"
 	"ties/sources"
 )
@@ -168,6 +169,12 @@ func TestXMLSameIDsAsCSV(t *testing.T) {
 	v := collect(t, openSet(t, filepath.Join(data, "ofac/2021-07/sdn.csv")))
 	if a, b := x["ofac:306"].Entity, v["ofac:306"].Entity; a.PrimaryName() != b.PrimaryName() || !slices.Equal(a.Addresses, b.Addresses) {
 		t.Errorf("306 differs:\nXML %+v\nCSV %+v", a, b)
+	}
+	// What a reviewer judged (names and designations) hashes the same, so
+	// a review made on the CSV form still holds on the XML form.
+	if a, b := changes.EntryHash(x["ofac:306"]), changes.EntryHash(v["ofac:306"]); a != b {
+		t.Errorf("306: entry hash %s from XML, %s from CSV:\nXML %+v %+v\nCSV %+v %+v", a, b,
+			x["ofac:306"].Entity.Names, x["ofac:306"].Designations, v["ofac:306"].Entity.Names, v["ofac:306"].Designations)
 	}
 }
 
