@@ -65,6 +65,9 @@ func printResult(out interface{ Write([]byte) (int, error) }, r ingest.Result) {
 	if r.Graph != "" {
 		fmt.Fprintf(out, "%s: graph %s: %d entities, %d ties\n", r.Path, r.Graph, r.Nodes, r.Ties)
 	}
+	if r.DroppedTies > 0 {
+		fmt.Fprintf(out, "%s: %d relations left out: an end is not an entity of the file\n", r.Path, r.DroppedTies)
+	}
 }
 
 func short(h string) string {

@@ -47,7 +47,9 @@ func newRootCmd() *cobra.Command {
 		Short:         "Screen names against restricted-party lists and trace ties to listed entities",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       readBuildInfo().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringVar(&g.db, "db", "", "database: a file path for the embedded store, or a postgres:// URL (default $TIES_DB, else a file in the user's data directory)")
 	root.AddCommand(
 		newLoadCmd(g),
@@ -63,6 +65,7 @@ func newRootCmd() *cobra.Command {
 		newServeCmd(g), newTokenCmd(g), newAuditCmd(g),
 		newExportCmd(g), newImportCmd(g), newMigrateCmd(g),
 		newSyncCmd(g), newChangesCmd(g), newWatchCmd(g), newReviewCmd(g), newAlertsCmd(g),
+		newVersionCmd(),
 	)
 	return root
 }

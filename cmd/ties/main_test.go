@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"ties/internal/testdata"
 	"ties/postgres/pgtest"
 )
 
@@ -79,13 +80,11 @@ func sharedDataDir() string {
 	return dir
 }
 
+// needShared is ../shared/data; the test skips without it, or fails under
+// CI=true (internal/testdata).
 func needShared(t *testing.T) string {
 	t.Helper()
-	d := sharedData(t)
-	if d == "" {
-		t.Skip("../shared/data is not here")
-	}
-	return d
+	return testdata.Dir(t)
 }
 
 func decodeScreen(t *testing.T, out string) []screenResult {
