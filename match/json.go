@@ -1,6 +1,11 @@
 package match
 
-import "ties"
+import (
+	"fmt"
+	"strings"
+
+	"ties"
+)
 
 // Screening results as JSON: the contract of `ties screen --json` and of
 // POST /v1/screen. Other tools rely on these field names.
@@ -79,4 +84,47 @@ func ToJSON(ms []Match) []MatchJSON {
 		})
 	}
 	return out
+}
+
+// OtherLists says in a few words on which lists besides the one shown the
+// matched entity is designated, each with its first listing date: "EL
+// (3 entries, first listed 2019-05-21), CMIC".
+func OtherLists(m Match) string {
+	type agg struct {
+		n     int
+		first ties.Date
+	}
+	var order []string
+	byList := map[string]*agg{}
+	for _, d := range m.Designations {
+		if strings.EqualFold(d.ListID, m.ListID) {
+			continue
+		}
+		a := byList[d.ListID]
+		if a == nil {
+			a = &agg{}
+			byList[d.ListID] = a
+			order = append(order, d.ListID)
+		}
+		a.n++
+		if !d.Start.IsZero() && (a.first.IsZero() || d.Start.Before(a.first)) {
+			a.first = d.Start
+		}
+	}
+	parts := make([]string, 0, len(order))
+	for _, l := range order {
+		a := byList[l]
+		var extra []string
+		if a.n > 1 {
+			extra = append(extra, fmt.Sprintf("%d entries", a.n))
+		}
+		if !a.first.IsZero() {
+			extra = append(extra, "first listed "+a.first.String())
+		}
+		if len(extra) > 0 {
+			l += " (" + strings.Join(extra, ", ") + ")"
+		}
+		parts = append(parts, l)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -53,11 +53,14 @@ func strongScheme(s string) bool {
 //     CSL and in OFAC's files; the same UN reference);
 //   - records sharing a strong identifier (IMO, LEI, ROR, registration or
 //     tax number);
-//   - organizations whose primary name is a name of the other, written
-//     the same after normalization, with at least two words, and whose
-//     countries agree where both give some (the Entity List's and the 1286
-//     list's "Chinese Academy of Sciences Institute of Computing
-//     Technology"). Persons are never merged by name: people share names.
+//   - organizations with the same primary name after normalization and
+//     without parenthesized parts, of at least two words, whose countries
+//     agree where both give some (the Entity List's "Chinese Academy of
+//     Sciences Institute of Computing Technology" and the 1286 list's
+//     "Chinese Academy of Sciences (CAS) – Institute of Computing
+//     Technology (ICT)"). Aliases do not merge: lists give a parent's name
+//     as a subsidiary's alias. Persons are never merged by name: people
+//     share names.
 //
 // The entity of a group is named by the least id of its records, so it
 // does not depend on the order in which lists were loaded.
@@ -107,15 +110,12 @@ func consolidate(entries []ties.Entry) []consolidated {
 			}
 		}
 	}
-	for i := range entries {
-		e := &entries[i]
-		if e.Entity.Kind != ties.KindOrganization {
-			continue
-		}
-		for _, nm := range e.Entity.Names {
-			for _, j := range primaries[mergeableName(nm.Text)] {
-				if j != i && countriesAgree(&e.Entity, &entries[j].Entity) {
+	for _, group := range primaries {
+		for x, i := range group {
+			for _, j := range group[:x] {
+				if countriesAgree(&entries[i].Entity, &entries[j].Entity) {
 					union(i, j)
+					break
 				}
 			}
 		}
@@ -170,13 +170,87 @@ func consolidate(entries []ties.Entry) []consolidated {
 }
 
 // mergeableName is a name normalized for merging organizations by name,
-// or "" when it is too short to identify one (one word: "Huawei").
+// without its parenthesized parts ("(Huawei)", "(CAS)"), or "" when it is
+// too short to identify one (one word: "Huawei").
 func mergeableName(n string) string {
-	n = names.Normalize(n)
+	n = names.Normalize(withoutParentheses(n))
 	if strings.Count(n, " ") < 1 {
 		return ""
 	}
 	return n
+}
+
+func withoutParentheses(s string) string {
+	// Parts in parentheses that only repeat the name: one of its words
+	// ("(Huawei)") or the initials of some of them ("(CAS)", "(ICT)").
+	// Others ("(UK)") tell the entity apart and stay.
+	var outside strings.Builder // the name without any parenthesized part
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			outside.WriteRune(r)
+		}
+	}
+	return stripRepeats(s, names.Normalize(outside.String()))
+}
+
+func stripRepeats(s, outside string) string {
+	var out strings.Builder
+	rest := s
+	for {
+		open := strings.IndexByte(rest, '(')
+		if open < 0 {
+			out.WriteString(rest)
+			break
+		}
+		end := strings.IndexByte(rest[open:], ')')
+		if end < 0 {
+			out.WriteString(rest)
+			break
+		}
+		inner := names.Normalize(rest[open+1 : open+end])
+		out.WriteString(rest[:open])
+		if !repeatsName(inner, outside) {
+			out.WriteString(rest[open : open+end+1])
+		}
+		rest = rest[open+end+1:]
+	}
+	return out.String()
+}
+
+// repeatsName tells a parenthesized part that is a word of name, or the
+// initials of consecutive words of it (small words skipped).
+func repeatsName(part, name string) bool {
+	if part == "" || strings.Contains(part, " ") {
+		return false
+	}
+	var words []string
+	for _, w := range strings.Fields(name) {
+		if w == part {
+			return true
+		}
+		if !stopWords[w] {
+			words = append(words, w)
+		}
+	}
+	for i := range words {
+		var b strings.Builder
+		for _, w := range words[i:] {
+			b.WriteByte(w[0])
+			if b.String() == part {
+				return true
+			}
+			if len(b.String()) >= len(part) {
+				break
+			}
+		}
+	}
+	return false
 }
 
 // countriesAgree tells two entities whose countries overlap, or one of

@@ -55,20 +55,23 @@ func TestConsolidateAcrossSources(t *testing.T) {
 		person("ofac:2676", "SDN", "2676", "AL-ZAWAHIRI, Ayman"),
 		person("csl:2676", "SDN", "2676", "AL ZAWAHIRI, Dr. Ayman"),
 		org("csl:abc", "EL", "abc", "Chinese Academy of Sciences Institute of Computing Technology", "ICT CAS", "CN"),
-		org("uscn:1286-ict", "1286", "ict", "Institute of Computing Technology", "Chinese Academy of Sciences – Institute of Computing Technology", "CN"),
-		org("csl:other", "EL", "other", "Institute of Computing Technology", "ICT", "IR"), // another country
+		org("uscn:1286-ict", "1286", "ict", "Chinese Academy of Sciences (CAS) – Institute of Computing Technology (ICT)", "ICT CAS", "CN"),
+		org("csl:other", "EL", "other", "Chinese Academy of Sciences Institute of Computing Technology", "ICT", "IR"), // another country
+		// A subsidiary whose alias is its parent's name stays apart.
+		org("csl:sub", "CMIC", "sub", "Huawei Technologies Co., Ltd.", "Huawei Investment & Holding Co., Ltd.", "CN"),
+		org("csl:parent", "CMIC", "parent", "Huawei Investment & Holding Co., Ltd.", "Huawei", "CN"),
 		person("un:1", "UN", "QDi.1", "Zhang Wei"),
 		person("csl:9", "EL", "9", "Zhang Wei"),
 	}
 	ix := Build(entries)
-	if ix.Len() != 5 {
-		t.Errorf("%d entities, want 5 (Zawahiri once, ICT once, the Iranian institute, two Zhang Wei)", ix.Len())
+	if ix.Len() != 7 {
+		t.Errorf("%d entities, want 7 (Zawahiri once, ICT once, the Iranian namesake, Huawei and its parent, two Zhang Wei)", ix.Len())
 	}
 	ms := ix.Search(Query{Text: "Ayman al-Zawahiri"})
 	if len(ms) != 1 || ms[0].EntityID != "csl:2676" || len(ms[0].Records) != 2 {
 		t.Fatalf("Zawahiri: %+v", ms)
 	}
-	ms = ix.Search(Query{Text: "ICT CAS"})
+	ms = ix.Search(Query{Text: "ICT CAS", Countries: []string{"CN"}})
 	if len(ms) != 1 {
 		t.Fatalf("ICT CAS: %d results: %+v", len(ms), ms)
 	}
@@ -81,5 +84,18 @@ func TestConsolidateAcrossSources(t *testing.T) {
 	}
 	if got := ix.Search(Query{Text: "Zhang Wei", Kind: ties.KindPerson}); len(got) != 2 {
 		t.Errorf("two people named Zhang Wei merged: %+v", got)
+	}
+}
+
+func TestParenthesesThatRepeatTheName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Huawei Technologies Co., Ltd. (Huawei)":                                      "huawei technologies co ltd",
+		"Chinese Academy of Sciences (CAS) – Institute of Computing Technology (ICT)": "chinese academy of sciences institute of computing technology",
+		"Huawei Technologies (UK) Co., Ltd.":                                          "huawei technologies uk co ltd",
+		"Huawei":                                                                      "",
+	} {
+		if got := mergeableName(in); got != want {
+			t.Errorf("mergeableName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

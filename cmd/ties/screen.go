@@ -166,6 +166,9 @@ func printMatches(out io.Writer, query string, ms []match.Match) {
 			listed += " under " + m.Authority
 		}
 		fmt.Fprintf(out, "  %d. %.3f  %s  [%s %s, %s; %s version %d]\n", i+1, m.Score, m.Name, m.ListID, m.SourceID, listed, m.Dataset, m.VersionID)
+		if others := match.OtherLists(m); others != "" {
+			fmt.Fprintf(out, "     also on: %s\n", others)
+		}
 		fmt.Fprintf(out, "     %s\n", m.Explanation)
 	}
 }
