@@ -10,12 +10,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -44,9 +46,10 @@ type Options struct {
 	// dataset with the file's entries added or replaced (by entity id),
 	// for partial files such as a handful of new Entity List rows.
 	Merge bool
-	// SkipUnchanged loads nothing when the content hash equals the version
-	// in force (used by sync).
-	SkipUnchanged bool
+	// Reload stores a new version even when the content equals the
+	// version in force; without it such a load stores nothing and says
+	// so (Result.Skipped).
+	Reload bool
 	// GraphOnly loads only the graph of a native file, not its
 	// hand-written list rows (when the real lists are loaded instead).
 	GraphOnly bool
@@ -173,7 +176,7 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 	if dataset == "" {
 		dataset = defaultDataset(format, fs.primary)
 	}
-	if opt.SkipUnchanged && !opt.Merge {
+	if !opt.Reload && !opt.Merge {
 		if cur, ok := inForce(ctx, st, dataset); ok && cur.Hash == hash {
 			res.Skipped, res.Version = true, &cur
 			if hasParents(format) {
@@ -198,8 +201,30 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 		}
 	}
 	records := requireRows(parse(f, fs.primary), fs.primary)
+	origin := absPath(fs.primary)
 	if opt.Merge {
-		records = mergeWith(ctx, st, dataset, records)
+		// A merged version is the version in force with the file's rows
+		// added or replaced: it names every file it came from, in order,
+		// and its hash is that of its content, so merging the same rows
+		// again stores nothing.
+		var merged []ties.Record
+		for r, err := range mergeWith(ctx, st, dataset, records) {
+			if err != nil {
+				return res, err
+			}
+			merged = append(merged, r)
+		}
+		if hash, err = contentHash(merged); err != nil {
+			return res, err
+		}
+		if cur, ok := inForce(ctx, st, dataset); ok {
+			if cur.Hash == hash && !opt.Reload {
+				res.Skipped, res.Version = true, &cur
+				return res, nil
+			}
+			origin = cur.Origin + " + " + origin
+		}
+		records = recordsOf(merged)
 	}
 	var kept []ties.Record
 	if hasParents(format) {
@@ -211,7 +236,7 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 		Hash:     hash,
 		LoadedAt: now(opt),
 		DataDate: dataDate(fs.primary, format),
-		Origin:   absPath(fs.primary),
+		Origin:   origin,
 	}, records)
 	if err != nil {
 		return res, err
@@ -378,13 +403,17 @@ func LoadNative(ctx context.Context, st ties.Store, path string, data []byte, op
 		if origin == "" {
 			origin = absPath(path)
 		}
-		v, err := st.LoadVersion(ctx, ties.ListVersion{
-			Dataset: dataset, Format: "ties", Hash: hash, LoadedAt: now(opt), Origin: origin,
-		}, recordsOf(doc.Records))
-		if err != nil {
-			return res, err
+		if cur, ok := inForce(ctx, st, dataset); ok && cur.Hash == hash && !opt.Reload {
+			res.Skipped, res.Version = true, &cur
+		} else {
+			v, err := st.LoadVersion(ctx, ties.ListVersion{
+				Dataset: dataset, Format: "ties", Hash: hash, LoadedAt: now(opt), Origin: origin,
+			}, recordsOf(doc.Records))
+			if err != nil {
+				return res, err
+			}
+			res.Version = &v
 		}
-		res.Version = &v
 	}
 	if err := st.PutGraph(ctx, source, doc.Graph); err != nil {
 		return res, err
@@ -454,6 +483,22 @@ func mergeWith(ctx context.Context, st ties.Store, dataset string, records iter.
 			}
 		}
 	}
+}
+
+// contentHash is the sha256 of records in entity-id order, as JSON: two
+// record sets with the same entries have the same hash whatever the order
+// of the files they came from.
+func contentHash(records []ties.Record) (string, error) {
+	sorted := slices.Clone(records)
+	slices.SortStableFunc(sorted, func(a, b ties.Record) int { return strings.Compare(a.Entity.ID, b.Entity.ID) })
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for i := range sorted {
+		if err := enc.Encode(&sorted[i]); err != nil {
+			return "", err
+		}
+	}
+	return "content:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func inForce(ctx context.Context, st ties.Store, dataset string) (ties.ListVersion, bool) {

@@ -52,7 +52,7 @@ func TestLoadRealLists(t *testing.T) {
 		}
 	}
 	// Loading the same files again is skipped when asked to.
-	again, err := Load(context.Background(), st, realLists(data)[2:], Options{SkipUnchanged: true})
+	again, err := Load(context.Background(), st, realLists(data)[2:], Options{})
 	if err != nil || len(again) != 1 || !again[0].Skipped {
 		t.Errorf("reload of unchanged UN list: %+v, %v; want skipped", again, err)
 	}

@@ -265,11 +265,11 @@ func TestUnchangedTableGetsParentTies(t *testing.T) {
 	if err := st.PutGraph(ctx, ListGraphSource("1260h"), ties.Graph{}); err != nil { // as an older release left it
 		t.Fatal(err)
 	}
-	res, err := Load(ctx, st, []string{path}, Options{SkipUnchanged: true})
+	res, err := Load(ctx, st, []string{path}, Options{})
 	if err != nil || !res[0].Skipped || res[0].Version.ID != first[0].Version.ID || res[0].Ties != 140 {
 		t.Fatalf("unchanged reload: %+v %v; want skipped, the same version, 140 ties made", res, err)
 	}
-	again, err := Load(ctx, st, []string{path}, Options{SkipUnchanged: true})
+	again, err := Load(ctx, st, []string{path}, Options{})
 	if err != nil || again[0].Ties != 0 {
 		t.Errorf("second unchanged reload put the ties again: %+v %v", again, err)
 	}

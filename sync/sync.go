@@ -288,7 +288,7 @@ func fetchOne(ctx context.Context, st ties.Store, s Source, opt Options) Result 
 	}
 	g := &guard{Store: st, origin: res.URL, minRatio: opt.MinRatio}
 	results, err := ingest.Load(ctx, g, []string{filepath.Join(dir, s.Files[0])}, ingest.Options{
-		Format: s.Format, Dataset: s.Dataset, SkipUnchanged: true, Now: opt.Now,
+		Format: s.Format, Dataset: s.Dataset, Now: opt.Now,
 	})
 	if err != nil {
 		res.Err = &urlError{url: res.URL, tmp: filepath.Join(dir, s.Files[0]), err: err}
