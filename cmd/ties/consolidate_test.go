@@ -9,6 +9,7 @@ import (
 
 	"ties/exposure"
 	"ties/match"
+	"ties/postgres/pgtest"
 )
 
 // With the reference case and the ROR data loaded, the same organization
@@ -118,3 +119,54 @@ func TestScreenOneResultPerEntity(t *testing.T) {
 }
 
 type matchJSON = match.MatchJSON
+
+// An analyst's split and merge round trip on both stores, survive a new
+// list version and are audited.
+func TestMergeSplitRoundTrip(t *testing.T) {
+	data := needShared(t)
+	for _, store := range []struct {
+		name string
+		db   func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "ties.db") }},
+		{"postgres", func(t *testing.T) string { return pgtest.NewDatabase(t) }},
+	} {
+		t.Run(store.name, func(t *testing.T) {
+			db := store.db(t)
+			run := func(args ...string) string {
+				t.Helper()
+				out, code := execTies(t, append([]string{"--db", db}, args...)...)
+				if code != 0 {
+					t.Fatalf("%v: %s", args, out)
+				}
+				return out
+			}
+			kim := func() int {
+				return len(decodeScreen(t, run("screen", "--json", "--kind", "person", "Kim Jong Un"))[0].Matches)
+			}
+			run("load", filepath.Join(data, "csl", "consolidated-2022-05.csv.gz"), filepath.Join(data, "ofac", "2021-07"))
+			if n := kim(); n != 1 {
+				t.Fatalf("before any decision: %d results for Kim Jong Un, want 1 (CSL and OFAC rows of SDN 20157)", n)
+			}
+			run("split", "ofac:20157", "csl:20157", "--reason", "test")
+			if n := kim(); n != 2 {
+				t.Errorf("after split: %d results, want 2", n)
+			}
+			run("load", "--reload", filepath.Join(data, "ofac", "2021-07"))
+			if n := kim(); n != 2 {
+				t.Errorf("split lost with a new version: %d results", n)
+			}
+			if out := run("merge"); !strings.Contains(out, "split\tcsl:20157\tofac:20157\ttest") {
+				t.Errorf("decisions: %s", out)
+			}
+			run("merge", "csl:20157", "ofac:20157")
+			if n := kim(); n != 1 {
+				t.Errorf("after merge: %d results, want 1", n)
+			}
+			audit := run("audit", "export")
+			if !strings.Contains(audit, `"decision":"split"`) || !strings.Contains(audit, `"decision":"merged"`) {
+				t.Errorf("decisions not audited: %s", audit)
+			}
+		})
+	}
+}

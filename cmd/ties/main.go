@@ -58,6 +58,8 @@ func newRootCmd() *cobra.Command {
 		newCompareCmd(),
 		newEvalCmd(),
 		newLinkCmd(g),
+		newMergeCmd(g),
+		newSplitCmd(g),
 		newResolveCmd(g),
 		newExposureCmd(g),
 		newCheckCmd(g),
