@@ -30,9 +30,25 @@ type screenRequest struct {
 const maxLimit = 100
 
 // decodeStrict decodes one JSON value with no unknown fields and nothing
-// after it.
+// after it, then refuses NUL characters and bad UTF-8 in its strings
+// (checkJSONText).
 func decodeStrict(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errorf(http.StatusBadRequest, "reading the request body: %v", err)
+	}
+	if err := decodeJSON(raw, v); err != nil {
+		return err
+	}
+	return checkJSONText(raw)
+}
+
+func decodeJSON(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError

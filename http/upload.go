@@ -75,6 +75,9 @@ func (s *Server) loadList(w http.ResponseWriter, r *http.Request) error {
 				if err != nil {
 					return uploadErr(err)
 				}
+				if err := ties.CheckText(string(v)); err != nil {
+					return errorf(http.StatusBadRequest, "form field %q: %v", name, err)
+				}
 				fields[name] = strings.TrimSpace(string(v))
 				continue
 			}
@@ -152,6 +155,9 @@ func (s *Server) loadList(w http.ResponseWriter, r *http.Request) error {
 // saveUpload writes one uploaded file under dir, keeping its base name:
 // format detection looks at the name (sdn.csv, *.xml, *.gz).
 func saveUpload(dir, name string, body io.Reader) (string, error) {
+	if err := ties.CheckText(name); err != nil {
+		return "", errorf(http.StatusBadRequest, "file name %q: %v", name, err)
+	}
 	base := filepath.Base(filepath.Clean("/" + strings.ReplaceAll(name, "\\", "/")))
 	if base == "/" || base == "." || base == ".." {
 		return "", errorf(http.StatusBadRequest, "file name %q: want a plain file name", name)

@@ -33,6 +33,13 @@ func (s *Store) AppendAudit(ctx context.Context, records []ties.AuditRecord) ([]
 		if err := r.Normalize(); err != nil {
 			return nil, fmt.Errorf("postgres: append audit: %w", err)
 		}
+		// PostgreSQL text holds no NUL and no bad UTF-8: refuse such a
+		// record here, by name, before it can fail the whole COPY.
+		for _, f := range []struct{ name, v string }{{"actor", r.Actor}, {"query", r.Query}, {"decision", r.Decision}, {"note", r.Note}, {"results", string(r.Results)}} {
+			if err := ties.CheckText(f.v); err != nil {
+				return nil, fmt.Errorf("postgres: append audit: record %d: %s %w", i, f.name, err)
+			}
+		}
 		out[i] = r
 	}
 	tx, err := s.pool.Begin(ctx)

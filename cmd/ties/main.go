@@ -14,16 +14,26 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"ties"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := newRootCmd().ExecuteContext(ctx)
+	err := checkArgs(os.Args[1:])
+	if err == nil {
+		err = newRootCmd().ExecuteContext(ctx)
+	}
 	stop()
 	if err != nil {
 		var ec exitCode
 		if errors.As(err, &ec) {
 			os.Exit(int(ec))
+		}
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(os.Stderr, "ties:", err)
+			os.Exit(2)
 		}
 		fmt.Fprintln(os.Stderr, "ties:", err)
 		os.Exit(1)
@@ -35,6 +45,27 @@ func main() {
 type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// usageError is a mistake in the command line (an unknown value, text that
+// is not UTF-8): main prints it and exits with status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// checkArgs refuses arguments (flag values included) holding a NUL or
+// bytes that are not UTF-8, before they reach a store.
+func checkArgs(args []string) error {
+	for i, a := range args {
+		if err := ties.CheckText(a); err != nil {
+			return usagef("argument %d %q: %v", i+1, a, err)
+		}
+	}
+	return nil
+}
 
 type globalFlags struct {
 	db string

@@ -1,0 +1,244 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"ties"
+	"ties/examples"
+	"ties/ingest"
+	"ties/postgres"
+	"ties/postgres/pgtest"
+)
+
+// pgEnv is a real server over loopback on a real PostgreSQL (pgtest)
+// holding the reference case.
+type pgEnv struct {
+	st     *postgres.Store
+	srv    *Server
+	hs     *httptest.Server
+	viewer string
+	admin  string
+}
+
+func newPGEnv(t *testing.T) *pgEnv {
+	t.Helper()
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	casePath := filepath.Join(t.TempDir(), examples.MicrosoftCASName)
+	if err := os.WriteFile(casePath, examples.MicrosoftCAS, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingest.Load(ctx, st, []string{casePath}, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	e := &pgEnv{st: st}
+	for _, role := range []ties.Role{ties.RoleViewer, ties.RoleAdmin} {
+		secret, hash, err := ties.NewTokenSecret()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.CreateToken(ctx, string(role)+"-test", role, hash); err != nil {
+			t.Fatal(err)
+		}
+		if role == ties.RoleViewer {
+			e.viewer = secret
+		} else {
+			e.admin = secret
+		}
+	}
+	if e.srv, err = New(ctx, Options{Store: st}); err != nil {
+		t.Fatal(err)
+	}
+	e.hs = httptest.NewServer(e.srv.Handler())
+	t.Cleanup(func() { e.hs.Close(); e.srv.Close() })
+	return e
+}
+
+func (e *pgEnv) do(t *testing.T, method, path, token string, body []byte) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, e.hs.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := e.hs.Client().Do(req)
+	if err != nil {
+		t.Error(err)
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// leaks reports a store's or the runtime's own words in an error body.
+func leaks(body []byte) bool {
+	s := strings.ToLower(string(body))
+	for _, w := range []string{"sqlstate", "postgres", "pgx", "/tmp", "goroutine", ".go:"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPostgresBadTextFailsOnlyItsRequest is the acceptance test of the
+// first hardening item: 300 concurrent screenings against a server on
+// PostgreSQL, one in ten with a NUL or bad UTF-8 in a name. No request gets
+// a 5xx; the bad ones get a 400 naming the field; every good one is
+// answered and its audit record holds its name.
+func TestPostgresBadTextFailsOnlyItsRequest(t *testing.T) {
+	e := newPGEnv(t)
+	const n = 300
+	type outcome struct {
+		status int
+		body   []byte
+	}
+	out := make([]outcome, n)
+	bodies := make([][]byte, n)
+	for i := range n {
+		name := fmt.Sprintf("ICT CAS %d", i)
+		switch {
+		case i%10 != 0:
+			bodies[i], _ = json.Marshal(map[string]string{"name": name})
+		case i%30 == 0:
+			bodies[i] = []byte(`{"name": "ICT\u0000CAS ` + fmt.Sprint(i) + `"}`)
+		case i%30 == 10:
+			bodies[i] = []byte("{\"name\": \"ICT \xff\xfe CAS " + fmt.Sprint(i) + "\"}")
+		default: // a batch with one bad name among good ones
+			bodies[i] = []byte(`{"names": ["Huawei", "ICT\u0000CAS"]}`)
+		}
+	}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			out[i].status, out[i].body = e.do(t, "POST", "/v1/screen", e.viewer, bodies[i])
+		}()
+	}
+	close(start)
+	wg.Wait()
+	good, refused := 0, 0
+	for i, o := range out {
+		if o.status >= 500 || o.status == 0 {
+			t.Errorf("request %d: status %d: %s", i, o.status, o.body)
+			continue
+		}
+		if i%10 == 0 {
+			var eb errorBody
+			if o.status != 400 || json.Unmarshal(o.body, &eb) != nil || !strings.Contains(eb.Error, `field "name`) || leaks(o.body) {
+				t.Errorf("bad request %d: %d %s, want 400 naming the field", i, o.status, o.body)
+			}
+			refused++
+			continue
+		}
+		var res screenResult
+		if o.status != 200 || json.Unmarshal(o.body, &res) != nil || res.AuditSeq == 0 {
+			t.Errorf("request %d: %d %s, want 200 with an audit record", i, o.status, o.body)
+			continue
+		}
+		rec, err := e.st.AuditRecord(context.Background(), res.AuditSeq)
+		if want := fmt.Sprintf("ICT CAS %d", i); err != nil || rec.Query != want || rec.Action != ties.AuditScreen {
+			t.Errorf("request %d: audit record %d = %q %s, %v; want %q", i, res.AuditSeq, rec.Query, rec.Action, err, want)
+			continue
+		}
+		good++
+	}
+	t.Logf("%d screenings answered and audited, %d refused with 400", good, refused)
+	if good != n-n/10 || refused != n/10 {
+		t.Errorf("good %d, refused %d; want %d and %d", good, refused, n-n/10, n/10)
+	}
+	if last, err := e.st.VerifyAudit(context.Background()); err != nil || last < int64(good) {
+		t.Errorf("VerifyAudit = %d, %v", last, err)
+	}
+}
+
+// TestPostgresNULOnEveryRoute sends a NUL (and bad UTF-8) to each route
+// that writes or looks up text: each answers 400 naming the field, never a
+// 5xx, and never with the store's own error text.
+func TestPostgresNULOnEveryRoute(t *testing.T) {
+	e := newPGEnv(t)
+	for _, tc := range []struct {
+		method, path string
+		body         string
+		want         string
+	}{
+		{"POST", "/v1/tokens", `{"name": "a\u0000b", "role": "viewer"}`, `field "name"`},
+		{"POST", "/v1/watches", `{"org": "msft", "label": "x\u0000"}`, `field "label"`},
+		{"POST", "/v1/watches", `{"roster": [{"name": "ok"}, {"name": "b\u0000d"}]}`, `field "roster[1].name"`},
+		{"POST", "/v1/ties", `{"from": "msft\u0000", "to": "cas", "kind": "funds"}`, `field "from"`},
+		{"POST", "/v1/reviews", `{"entity_id": "x\u0000", "decision": "false_positive", "reason": "r"}`, `field "entity_id"`},
+		{"POST", "/v1/audit/1/decision", `{"decision": "cleared", "note": "n\u0000"}`, `field "note"`},
+		{"POST", "/v1/audit/1/decision", "{\"decision\": \"cleared\", \"note\": \"n\xc3\"}", `field "note"`},
+		{"GET", "/v1/entities/a%00b", "", `path parameter "id"`},
+		{"GET", "/v1/entities/a%ffb/ties", "", `path parameter "id"`},
+		{"GET", "/v1/compare?name1=a%00&name2=b", "", `query parameter "name1"`},
+		{"GET", "/v1/resolve?q=%ff", "", `query parameter "q"`},
+		{"GET", "/v1/exposure?org=msft%00", "", `query parameter "org"`},
+		{"POST", "/v1/lists?filename=a%00.csv", "name,type\nx,entity\n", `query parameter "filename"`},
+	} {
+		status, body := e.do(t, tc.method, tc.path, e.admin, []byte(tc.body))
+		var eb errorBody
+		if status != 400 || json.Unmarshal(body, &eb) != nil || !strings.Contains(eb.Error, tc.want) || leaks(body) {
+			t.Errorf("%s %s %q: %d %s, want 400 containing %q", tc.method, tc.path, tc.body, status, body, tc.want)
+		}
+	}
+}
+
+// TestAuditorIsolatesARefusedRecord bypasses the edge checks: records the
+// store refuses, queued among good ones, fail only their own request.
+func TestAuditorIsolatesARefusedRecord(t *testing.T) {
+	e := newPGEnv(t)
+	const n = 200
+	errs := make([]error, n)
+	seqs := make([]int64, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			q := fmt.Sprintf("name %d", i)
+			if i%20 == 0 {
+				q = "bad\x00name"
+			}
+			<-start
+			out, err := e.srv.audit.append(context.Background(), []ties.AuditRecord{{Actor: "t", Action: ties.AuditScreen, Query: q}})
+			errs[i] = err
+			if err == nil {
+				seqs[i] = out[0].Seq
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i := range n {
+		switch {
+		case i%20 == 0 && errs[i] == nil:
+			t.Errorf("record %d with a NUL was appended", i)
+		case i%20 != 0 && (errs[i] != nil || seqs[i] == 0):
+			t.Errorf("good record %d: seq %d, %v", i, seqs[i], errs[i])
+		}
+	}
+	if _, err := e.st.VerifyAudit(context.Background()); err != nil {
+		t.Error(err)
+	}
+}
