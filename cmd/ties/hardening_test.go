@@ -1,9 +1,11 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCLIRefusesBadText: an argument that is not UTF-8 stops the command
@@ -13,5 +15,58 @@ func TestCLIRefusesBadText(t *testing.T) {
 	out, code := execTies(t, "--db", db, "token", "create", "--role", "viewer", "--name", "bad\xffname")
 	if code != 2 || !strings.Contains(out, "not valid UTF-8") {
 		t.Errorf("token create with bad UTF-8: exit %d: %s", code, out)
+	}
+}
+
+// TestSQLiteServeSeesCLILoad: `ties load` from the command line, while
+// `ties serve` runs on the same SQLite file, is screened by the server
+// within 2 s (it notices the commit through PRAGMA data_version and swaps
+// its index), and the audit record cites the new version.
+func TestSQLiteServeSeesCLILoad(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ties.db")
+	fixture := filepath.Join("testdata", "fixture-list.csv")
+	if out, code := execTies(t, "--db", db, "load", fixture); code != 0 {
+		t.Fatalf("load: %s", out)
+	}
+	out, code := execTies(t, "--db", db, "token", "create", "--role", "viewer", "--name", "sqlite-follow")
+	if code != 0 {
+		t.Fatal(out)
+	}
+	fields := strings.Fields(out)
+	token := fields[len(fields)-1]
+	addr := startServe(t, db)
+	const name = "Southwind Photonics Laboratory"
+	first := screenOn(t, addr, token, name)
+	if len(first.Matches) != 0 {
+		t.Fatalf("%s matched before it was loaded: %+v", name, first.Matches)
+	}
+	// Version 2 of the same dataset adds a row.
+	orig, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := filepath.Join(dir, "fixture-list-v2.csv")
+	row := "fx-900,Entity List (EL) - Bureau of Industry and Security,,,,Southwind Photonics Laboratory,,\"2 Example Road, Hefei, CN\",89 FR 00002,2025-01-02,,,For all items subject to the EAR.,Presumption of denial.,,,,,,,,,,,,,,,\n"
+	if err := os.WriteFile(v2, append(orig, row...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := execTies(t, "--db", db, "load", v2); code != 0 {
+		t.Fatalf("load v2: %s", out)
+	}
+	start := time.Now()
+	for {
+		got := screenOn(t, addr, token, name)
+		if len(got.Matches) > 0 && got.Matches[0].Name == name {
+			t.Logf("the server screens the new version %s after the CLI load", time.Since(start).Round(time.Millisecond))
+			if got.Matches[0].VersionID != 2 {
+				t.Errorf("the match cites version %d, want 2", got.Matches[0].VersionID)
+			}
+			break
+		}
+		if time.Since(start) > 2*time.Second {
+			t.Fatalf("the server did not screen the CLI's new version within 2 s: %+v", got)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

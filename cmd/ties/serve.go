@@ -162,15 +162,17 @@ func runServe(cmd *cobra.Command, g *globalFlags, sf serveFlags) error {
 	return srv.Serve(ctx, ln)
 }
 
-// followStore makes a server on a shared store (PostgreSQL) swap in a new
-// index when another replica loads a list: the store notifies, and one
-// rebuild answers each burst of notifications.
+// followStore makes a server swap in a new index when another process
+// loads a list: another replica on PostgreSQL (LISTEN/NOTIFY), or `ties
+// load` from the command line on the same SQLite file (PRAGMA
+// data_version). The store notifies, and one rebuild answers each burst of
+// notifications.
 func followStore(ctx context.Context, st ties.Store, srv *tieshttp.Server, logger *slog.Logger) error {
 	sub, ok := st.(interface {
 		Subscribe(context.Context) (<-chan int64, error)
 	})
 	if !ok {
-		return nil // an embedded store has one writer: this process
+		return nil // a store that no other process writes
 	}
 	changes, err := sub.Subscribe(ctx)
 	if err != nil {
