@@ -58,6 +58,11 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 	if strings.TrimSpace(a) == "" || strings.TrimSpace(b) == "" {
 		return errorf(http.StatusBadRequest, "give both name1 and name2")
 	}
+	for _, p := range []struct{ name, v string }{{"name1", a}, {"name2", b}} {
+		if err := ties.CheckName(p.v); err != nil {
+			return errorf(http.StatusBadRequest, "query parameter %q: %v", p.name, err)
+		}
+	}
 	k := names.Unknown
 	switch strings.ToLower(qv.Get("kind")) {
 	case "person":
@@ -213,6 +218,9 @@ func (s *Server) exposure(w http.ResponseWriter, r *http.Request) error {
 	if org == "" {
 		return errorf(http.StatusBadRequest, "give org: a graph id, a name, or ror:ID")
 	}
+	if err := ties.CheckName(org); err != nil {
+		return errorf(http.StatusBadRequest, `query parameter "org": %v`, err)
+	}
 	q := analysis.Query{Org: org}
 	if v := qv.Get("as_of"); v != "" {
 		d, err := ties.ParseDate(v)
@@ -262,6 +270,9 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) error {
 	text := strings.TrimSpace(r.URL.Query().Get("q"))
 	if text == "" {
 		return errorf(http.StatusBadRequest, "give q: the affiliation text to resolve")
+	}
+	if err := ties.CheckName(text); err != nil {
+		return errorf(http.StatusBadRequest, `query parameter "q": %v`, err)
 	}
 	limit, err := intParam(r.URL.Query().Get("limit"), "limit", 5, 1, 100)
 	if err != nil {

@@ -242,3 +242,94 @@ func TestAuditorIsolatesARefusedRecord(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestLongNamesRefused: a name over ties.MaxNameLength, up to a 1 MB one,
+// is refused with a 400 naming the field, on every route that takes one;
+// a name at the limit is screened.
+func TestLongNamesRefused(t *testing.T) {
+	e := newEnv(t, Options{})
+	mb := strings.Repeat("Huawei ", (1<<20)/7)
+	long := strings.Repeat("x", ties.MaxNameLength+1)
+	for _, tc := range []struct {
+		method, path string
+		body         any
+		want         string
+	}{
+		{"POST", "/v1/screen", map[string]any{"name": mb}, `field "name": is longer than 1000 characters`},
+		{"POST", "/v1/screen", map[string]any{"names": []string{"ICT CAS", long}}, `field "names[1]"`},
+		{"POST", "/v1/watches", map[string]any{"roster": []map[string]string{{"name": long}}}, `field "roster[0].name"`},
+		{"GET", "/v1/compare?name1=a&name2=" + long, nil, `query parameter "name2"`},
+		{"GET", "/v1/resolve?q=" + long, nil, `query parameter "q"`},
+		{"GET", "/v1/exposure?org=" + long, nil, `query parameter "org"`},
+	} {
+		var body io.Reader
+		if tc.body != nil {
+			b, _ := json.Marshal(tc.body)
+			body = bytes.NewReader(b)
+		}
+		status, b := e.do(tc.method, tc.path, e.analyst, body)
+		var eb errorBody
+		if status != 400 || json.Unmarshal(b, &eb) != nil || !strings.Contains(eb.Error, tc.want) || len(b) > 1000 {
+			t.Errorf("%s %.60s: %d %.300s, want 400 containing %q", tc.method, tc.path, status, b, tc.want)
+		}
+	}
+	e.json("POST", "/v1/screen", e.viewer, map[string]string{"name": strings.Repeat("é", ties.MaxNameLength)}, 200, nil)
+}
+
+// TestScreenChunkStopsWhenContextEnds: once the request's context ends,
+// the workers take no further names.
+func TestScreenChunkStopsWhenContextEnds(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	names := make([]string, 1000)
+	for i := range names {
+		names[i] = "ICT CAS"
+	}
+	res := e.srv.screenChunk(ctx, e.srv.snap.Load(), matchQuery(""), names)
+	for i, r := range res {
+		if r.Query != "" {
+			t.Fatalf("name %d was screened after the context ended", i)
+		}
+	}
+}
+
+// BenchmarkScreenNameLength screens one name of 10, 100 and 1,000
+// characters (the limit) through the real server and a 1 MB one (refused):
+// the cost per query should grow no faster than the name.
+//
+//	go test ./http -run '^$' -bench ScreenNameLength
+func BenchmarkScreenNameLength(b *testing.B) {
+	benchState.once.Do(func() { benchState.err = setupBench() })
+	if benchState.err != nil {
+		b.Fatal(benchState.err)
+	}
+	words := []string{"Beijing", "Institute", "of", "Computing", "Technology", "Huawei", "Trading", "Co"}
+	for _, n := range []int{10, 100, 1000, 1 << 20} {
+		var sb strings.Builder
+		for i := 0; sb.Len() < n; i++ {
+			sb.WriteString(words[i%len(words)] + " ")
+		}
+		name := sb.String()[:n]
+		body, _ := json.Marshal(map[string]string{"name": name})
+		want := 200
+		if n > ties.MaxNameLength {
+			want = 400
+		}
+		b.Run(fmt.Sprintf("chars=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				req, _ := http.NewRequest("POST", benchState.hs.URL+"/v1/screen", bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+benchState.token)
+				resp, err := benchState.hs.Client().Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body) //nolint:errcheck // drained for reuse
+				resp.Body.Close()
+				if resp.StatusCode != want {
+					b.Fatalf("status %d, want %d", resp.StatusCode, want)
+				}
+			}
+		})
+	}
+}

@@ -126,6 +126,9 @@ func decodeWatch(body []byte) (watchRequest, error) {
 		if strings.TrimSpace(n.Name) == "" {
 			return req, errorf(http.StatusBadRequest, "roster[%d]: empty name", i)
 		}
+		if err := ties.CheckName(n.Name); err != nil {
+			return req, errorf(http.StatusBadRequest, `field "roster[%d].name": %v`, i, err)
+		}
 		req.Roster[i].Name = strings.TrimSpace(n.Name)
 	}
 	if req.Sink == "" {

@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,9 +99,17 @@ func decodeScreenRequest(r io.Reader, maxBatch int) (screenRequest, match.Query,
 	case len(req.Names) > maxBatch:
 		return req, q, errorf(http.StatusRequestEntityTooLarge, "batch of %d names exceeds the limit of %d per request; split it", len(req.Names), maxBatch)
 	}
+	if req.Name != nil {
+		if err := ties.CheckName(*req.Name); err != nil {
+			return req, q, errorf(http.StatusBadRequest, `field "name": %v`, err)
+		}
+	}
 	for i, n := range req.Names {
 		if strings.TrimSpace(n) == "" {
 			return req, q, errorf(http.StatusBadRequest, `"names"[%d] is empty`, i)
+		}
+		if err := ties.CheckName(n); err != nil {
+			return req, q, errorf(http.StatusBadRequest, `field "names[%d]": %v`, i, err)
 		}
 	}
 	if req.Threshold != nil {
@@ -177,7 +186,10 @@ func (s *Server) screen(w http.ResponseWriter, r *http.Request) error {
 	}
 	stream := len(req.Names) > s.opt.StreamAbove || strings.Contains(r.Header.Get("Accept"), "application/x-ndjson")
 	if !stream {
-		res := s.screenChunk(snap, q, req.Names)
+		res := s.screenChunk(r.Context(), snap, q, req.Names)
+		if err := r.Context().Err(); err != nil {
+			return err
+		}
 		if err := s.auditResults(r, p, snap, res); err != nil {
 			return err
 		}
@@ -208,7 +220,10 @@ func (s *Server) screenStream(w http.ResponseWriter, r *http.Request, p principa
 		if err := r.Context().Err(); err != nil {
 			return err
 		}
-		res := s.screenChunk(snap, q, names[start:min(start+streamChunk, len(names))])
+		res := s.screenChunk(r.Context(), snap, q, names[start:min(start+streamChunk, len(names))])
+		if err := r.Context().Err(); err != nil {
+			return err
+		}
 		if err := s.auditResults(r, p, snap, res); err != nil {
 			return err
 		}
@@ -230,7 +245,11 @@ func (s *Server) screenStream(w http.ResponseWriter, r *http.Request, p principa
 }
 
 // screenChunk screens names on all cores; results keep the input order.
-func (s *Server) screenChunk(snap *snapshot, q match.Query, names []string) []screenResult {
+//
+// Workers stop taking names once ctx ends (the client went away or the
+// time limit passed); the caller then answers ctx's error, not the
+// partial results.
+func (s *Server) screenChunk(ctx context.Context, snap *snapshot, q match.Query, names []string) []screenResult {
 	res := make([]screenResult, len(names))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -240,7 +259,7 @@ func (s *Server) screenChunk(snap *snapshot, q match.Query, names []string) []sc
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(names) {
+				if i >= len(names) || ctx.Err() != nil {
 					return
 				}
 				qq := q

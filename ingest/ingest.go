@@ -173,7 +173,7 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 		return res, err
 	}
 	defer f.Close()
-	records := requireRows(parse(f, fs.primary), fs.primary)
+	records := checkRecords(requireRows(parse(f, fs.primary), fs.primary), fs.all()...)
 	if opt.Merge {
 		records = mergeWith(ctx, st, dataset, records)
 	}
@@ -233,11 +233,14 @@ func LoadNative(ctx context.Context, st ties.Store, path string, data []byte, op
 		}
 		v, err := st.LoadVersion(ctx, ties.ListVersion{
 			Dataset: dataset, Format: "ties", Hash: hash, LoadedAt: now(opt), Origin: absPath(path),
-		}, recordsOf(doc.Records))
+		}, checkRecords(recordsOf(doc.Records), path))
 		if err != nil {
 			return res, err
 		}
 		res.Version = &v
+	}
+	if err := checkGraph(&doc.Graph, path); err != nil {
+		return res, err
 	}
 	if err := st.PutGraph(ctx, source, doc.Graph); err != nil {
 		return res, err
@@ -355,6 +358,9 @@ func loadGraph(ctx context.Context, st ties.Store, path, format string, parse fu
 	}
 	if len(g.Entities) == 0 {
 		return res, &sources.Error{File: path, Err: errors.New("no records: the file is empty or holds no entities")}
+	}
+	if err := checkGraph(&g, path); err != nil {
+		return res, err
 	}
 	source := format
 	if strings.HasPrefix(format, "openalex") {

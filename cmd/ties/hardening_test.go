@@ -70,3 +70,31 @@ func TestSQLiteServeSeesCLILoad(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestCLINameLimits: `ties load` refuses a row whose name is over the
+// limit with its file and line; `ties screen` refuses such a name with
+// exit status 2.
+func TestCLINameLimits(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ties.db")
+	orig, err := os.ReadFile(filepath.Join("testdata", "fixture-list.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "long-name.csv")
+	row := "fx-901,Entity List (EL) - Bureau of Industry and Security,,,,\"" + strings.Repeat("B", 5000) + "\",,,,2025-01-02,,,,,,,,,,,,,,,,,,,\n"
+	if err := os.WriteFile(bad, append(orig, row...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := execTies(t, "--db", db, "load", bad)
+	if code == 0 || !strings.Contains(out, "long-name.csv:4") || !strings.Contains(out, "longer than 1000 characters") {
+		t.Errorf("load of a 5,000-character name: exit %d: %s", code, out)
+	}
+	if out, code := execTies(t, "--db", db, "load", filepath.Join("testdata", "fixture-list.csv")); code != 0 {
+		t.Fatal(out)
+	}
+	out, code = execTies(t, "--db", db, "screen", "ok", strings.Repeat("A", 1001))
+	if code != 2 || !strings.Contains(out, "name 2: is longer than 1000 characters") {
+		t.Errorf("screen of a 1,001-character name: exit %d: %s", code, out)
+	}
+}

@@ -47,6 +47,11 @@ func newScreenCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			for i, name := range args {
+				if err := ties.CheckName(name); err != nil {
+					return usagef("name %d: %v", i+1, err)
+				}
+			}
 			st, err := g.openStore()
 			if err != nil {
 				return err
@@ -281,6 +286,9 @@ func readBatch(path, column string) ([]string, error) {
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for line := 1; sc.Scan(); line++ {
 			s := strings.TrimSpace(sc.Text())
+			if err := ties.CheckName(s); err != nil {
+				return nil, fmt.Errorf("%s:%d: name %w", path, line, err)
+			}
 			if s != "" {
 				names = append(names, s)
 			}
@@ -319,7 +327,12 @@ func readBatch(path, column string) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		if s := strings.TrimSpace(rec[col]); s != "" {
+		s := strings.TrimSpace(rec[col])
+		if err := ties.CheckName(s); err != nil {
+			line, _ := r.FieldPos(col)
+			return nil, fmt.Errorf("%s:%d: name %w", path, line, err)
+		}
+		if s != "" {
 			names = append(names, s)
 		}
 	}
