@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"ties"
 	"ties/examples"
@@ -331,5 +332,111 @@ func BenchmarkScreenNameLength(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestLoadCommitsWithItsAuditRecord: POST /v1/lists is held right after
+// the load commits, before anything else runs (as a crash there would
+// leave it): the new version is in force, its audit record is already in
+// the trail, and its origin names the upload, not the server's temp path.
+func TestLoadCommitsWithItsAuditRecord(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		e := newEnv(t, Options{})
+		testLoadAudited(t, e.srv, e.hs.URL, e.admin, e.st)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		e := newPGEnv(t)
+		testLoadAudited(t, e.srv, e.hs.URL, e.admin, e.st)
+	})
+}
+
+func testLoadAudited(t *testing.T, srv *Server, url, admin string, st Store) {
+	ctx := context.Background()
+	committed, release := make(chan struct{}), make(chan struct{})
+	srv.afterLoadHook = func() { close(committed); <-release }
+	body, err := os.ReadFile("../cmd/ties/testdata/fixture-list.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan int)
+	go func() {
+		req, _ := http.NewRequest("POST", url+"/v1/lists?filename=fixture-list.csv", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+admin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- 0
+			return
+		}
+		resp.Body.Close()
+		done <- resp.StatusCode
+	}()
+	select {
+	case <-committed:
+	case status := <-done:
+		t.Fatalf("the load ended with %d before it committed", status)
+	}
+	// The server is "dead" here: only what committed counts.
+	inForce, err := st.InForce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v ties.ListVersion
+	for _, x := range inForce {
+		if x.Dataset == "csl" {
+			v = x
+		}
+	}
+	if v.ID == 0 || v.Origin != "upload:fixture-list.csv" {
+		t.Errorf("version in force: %+v; want the csl upload with origin upload:fixture-list.csv", v)
+	}
+	found := false
+	for rec, err := range st.AuditRecords(ctx, 0, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Action == ties.AuditLoad && len(rec.Versions) == 1 && rec.Versions[0] == v.ID {
+			found = true
+			if !strings.HasPrefix(rec.Actor, "token:") || strings.Contains(rec.Query, os.TempDir()) {
+				t.Errorf("load record %+v", rec)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no audit record of version %d at the moment its load committed", v.ID)
+	}
+	close(release)
+	if status := <-done; status != http.StatusCreated {
+		t.Errorf("load: status %d", status)
+	}
+	if _, _, err := ties.VerifyAuditChain(st.AuditRecords(ctx, 0, 0), 0, ""); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestStaleUploadDirsRemoved: an upload directory left by a killed server
+// (older than twice the batch time limit) is removed when a server
+// starts; a recent one, maybe another server's, is kept.
+func TestStaleUploadDirsRemoved(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	old, recent := filepath.Join(tmp, uploadDirPattern+"old"), filepath.Join(tmp, uploadDirPattern+"recent")
+	for _, d := range []string{old, recent} {
+		if err := os.MkdirAll(filepath.Join(d, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "sdn.csv"), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(old, long, long); err != nil {
+		t.Fatal(err)
+	}
+	newEnv(t, Options{BatchTimeout: 10 * time.Minute})
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("stale upload directory still there: %v", err)
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("recent upload directory removed: %v", err)
 	}
 }

@@ -113,6 +113,10 @@ type Server struct {
 	workers int
 	// slowHook, when set (tests), runs inside /v1/screen before screening.
 	slowHook func(context.Context)
+	// afterLoadHook, when set (tests), runs in POST /v1/lists right after
+	// the load committed, before anything else: a crash there must leave
+	// the load with its audit record.
+	afterLoadHook func()
 }
 
 // New builds the in-memory snapshot from the store and returns a server
@@ -129,6 +133,9 @@ func New(ctx context.Context, opt Options) (*Server, error) {
 	if err := s.Reload(ctx); err != nil {
 		s.audit.close()
 		return nil, err
+	}
+	if n := removeStaleUploads(2 * opt.BatchTimeout); n > 0 {
+		s.log.Info("removed upload directories left by an earlier run", "count", n)
 	}
 	s.mux = http.NewServeMux()
 	for _, rt := range routes {

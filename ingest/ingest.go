@@ -52,6 +52,10 @@ type Options struct {
 	GraphOnly bool
 	// Now stamps the version; nil uses time.Now.
 	Now func() time.Time
+	// Origin is what a version records as where it came from; nil records
+	// the file's absolute path. (The server records "upload:<name>", not
+	// its temporary directory.)
+	Origin func(path string) string
 }
 
 // Result says what one file (or file set) became.
@@ -183,7 +187,7 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 		Hash:     hash,
 		LoadedAt: now(opt),
 		DataDate: dataDate(fs.primary, format),
-		Origin:   absPath(fs.primary),
+		Origin:   origin(opt, fs.primary),
 	}, records)
 	if err != nil {
 		return res, err
@@ -232,7 +236,7 @@ func LoadNative(ctx context.Context, st ties.Store, path string, data []byte, op
 			dataset = source
 		}
 		v, err := st.LoadVersion(ctx, ties.ListVersion{
-			Dataset: dataset, Format: "ties", Hash: hash, LoadedAt: now(opt), Origin: absPath(path),
+			Dataset: dataset, Format: "ties", Hash: hash, LoadedAt: now(opt), Origin: origin(opt, path),
 		}, checkRecords(recordsOf(doc.Records), path))
 		if err != nil {
 			return res, err
@@ -440,6 +444,13 @@ func now(opt Options) time.Time {
 		return opt.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+func origin(opt Options, p string) string {
+	if opt.Origin != nil {
+		return opt.Origin(p)
+	}
+	return absPath(p)
 }
 
 func absPath(p string) string {
