@@ -440,3 +440,32 @@ func TestStaleUploadDirsRemoved(t *testing.T) {
 		t.Errorf("recent upload directory removed: %v", err)
 	}
 }
+
+// TestUnknownFiltersRefused: a list, country or kind that no entry in
+// force holds answers 400 naming the value and the known ones, not "no
+// match".
+func TestUnknownFiltersRefused(t *testing.T) {
+	e := newEnv(t, Options{})
+	for _, tc := range []struct {
+		body       map[string]any
+		want, know string
+	}{
+		{map[string]any{"name": "ICT CAS", "lists": []string{"Entity List"}}, `unknown list "Entity List"`, "EL"},
+		{map[string]any{"name": "ICT CAS", "countries": []string{"China"}}, `unknown country "China"`, "CN"},
+		{map[string]any{"names": []string{"ICT CAS"}, "kind": "program"}, `unknown kind "program"`, "person, organization"},
+		{map[string]any{"name": "ICT CAS", "kind": "spaceship"}, `unknown kind "spaceship"`, "vessel, aircraft"},
+	} {
+		b, _ := json.Marshal(tc.body)
+		status, body := e.do("POST", "/v1/screen", e.viewer, bytes.NewReader(b))
+		var eb errorBody
+		if status != 400 || json.Unmarshal(body, &eb) != nil || !strings.Contains(eb.Error, tc.want) || !strings.Contains(eb.Error, tc.know) {
+			t.Errorf("%v: %d %s; want 400 with %q and %q", tc.body, status, body, tc.want, tc.know)
+		}
+	}
+	// The known values, in any case, still filter.
+	var res screenResult
+	e.json("POST", "/v1/screen", e.viewer, map[string]any{"name": "ICT CAS", "lists": []string{"el"}, "countries": []string{"cn"}, "kind": "organization"}, 200, &res)
+	if len(res.Matches) == 0 {
+		t.Errorf("ICT CAS on EL in CN: no match")
+	}
+}

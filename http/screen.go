@@ -125,7 +125,7 @@ func decodeScreenRequest(r io.Reader, maxBatch int) (screenRequest, match.Query,
 		q.Limit = req.Limit
 	}
 	if req.Kind != "" {
-		k, err := ties.ParseEntityKind(req.Kind)
+		k, err := ties.Filters{}.Check(nil, nil, req.Kind) // kinds do not depend on the lists
 		if err != nil {
 			return req, q, errorf(http.StatusBadRequest, `"kind": %v`, err)
 		}
@@ -173,6 +173,11 @@ func (s *Server) screen(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	if len(snap.versions) == 0 {
 		return errorf(http.StatusConflict, "no lists loaded: load one with POST /v1/lists or `ties load FILE`")
+	}
+	// A filter no entry in force can match would answer "no match" to
+	// everything: refuse it, with the values that exist.
+	if _, err := snap.filters.Check(q.Lists, q.Countries, req.Kind); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
 	}
 	p := principalOf(r.Context())
 	if req.Name != nil {

@@ -18,6 +18,7 @@ type snapshot struct {
 	versions   []ties.ListVersion // in force
 	versionIDs []int64
 	entries    map[string]*ties.Entry // list entries in force by entity id
+	filters    ties.Filters           // list ids and countries screenings may be narrowed to
 	model      *analysis.Model
 	resolver   *resolve.Resolver
 	links      []ties.Link
@@ -66,6 +67,7 @@ func buildSnapshot(ctx context.Context, st ties.Store) (*snapshot, error) {
 	snap := &snapshot{
 		builtAt:  time.Now(),
 		index:    match.Build(entries),
+		filters:  ties.FiltersOf(entries),
 		versions: versions,
 		entries:  make(map[string]*ties.Entry, len(entries)),
 		model:    model,

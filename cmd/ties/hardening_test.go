@@ -98,3 +98,29 @@ func TestCLINameLimits(t *testing.T) {
 		t.Errorf("screen of a 1,001-character name: exit %d: %s", code, out)
 	}
 }
+
+// TestCLIUnknownFilters: --list, --country and --kind values that no
+// entry in force holds exit 2 with the known values.
+func TestCLIUnknownFilters(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ties.db")
+	if out, code := execTies(t, "--db", db, "load", filepath.Join("testdata", "fixture-list.csv")); code != 0 {
+		t.Fatal(out)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--list", "NOSUCH"}, `--list: unknown list "NOSUCH": known values are EL, SDN`},
+		{[]string{"--country", "China"}, `--country: unknown country "China": known values are CN`},
+		{[]string{"--kind", "spaceship"}, `unknown kind "spaceship": known values are person, organization, vessel, aircraft, other`},
+	} {
+		args := append([]string{"--db", db, "screen"}, tc.args...)
+		out, code := execTies(t, append(args, "Northwind Quantum Institute")...)
+		if code != 2 || !strings.Contains(out, tc.want) {
+			t.Errorf("screen %v: exit %d: %s; want exit 2 with %q", tc.args, code, out, tc.want)
+		}
+	}
+	if out, code := execTies(t, "--db", db, "screen", "--list", "el", "--country", "cn", "Northwind Quantum Institute"); code != 0 || !strings.Contains(out, "Northwind") {
+		t.Errorf("screen with known filters: exit %d: %s", code, out)
+	}
+}

@@ -57,12 +57,19 @@ func newScreenCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			ix, versions, err := buildIndex(cmd.Context(), st)
+			ix, versions, filters, err := buildIndexFilters(cmd.Context(), st)
 			if err != nil {
 				return err
 			}
 			if len(versions) == 0 {
 				return errors.New("no lists loaded: run `ties load FILE` (or `ties demo`) first")
+			}
+			if _, err := filters.Check(q.Lists, q.Countries, sf.kind); err != nil {
+				var fe *ties.FilterError
+				if errors.As(err, &fe) {
+					return usagef("--%s: %v", fe.Field, err)
+				}
+				return err
 			}
 			// Every screening is appended to the audit trail, with the
 			// list versions it ran against.
@@ -110,9 +117,9 @@ func (sf *screenFlags) query() (match.Query, error) {
 		return q, fmt.Errorf("--threshold %v: want a score between 0 and 1", sf.threshold)
 	}
 	if sf.kind != "" {
-		k, err := ties.ParseEntityKind(sf.kind)
+		k, err := ties.Filters{}.Check(nil, nil, sf.kind) // kinds do not depend on the lists
 		if err != nil {
-			return q, fmt.Errorf("--kind: %w", err)
+			return q, usagef("--kind: %v", err)
 		}
 		q.Kind = k
 	}

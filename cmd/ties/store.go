@@ -50,22 +50,29 @@ func (g *globalFlags) openStore() (ties.Store, error) {
 
 // buildIndex reads every entry in force and builds the screening index.
 func buildIndex(ctx context.Context, st ties.Store) (*match.Index, []ties.ListVersion, error) {
+	ix, versions, _, err := buildIndexFilters(ctx, st)
+	return ix, versions, err
+}
+
+// buildIndexFilters is buildIndex with the list ids and countries the
+// entries in force hold (the values --list and --country may take).
+func buildIndexFilters(ctx context.Context, st ties.Store) (*match.Index, []ties.ListVersion, ties.Filters, error) {
 	versions, err := st.InForce(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, ties.Filters{}, err
 	}
 	var entries []ties.Entry
 	for e, err := range st.InForceEntries(ctx) {
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, ties.Filters{}, err
 		}
 		entries = append(entries, e)
 	}
 	entries, err = withLinkedNames(ctx, st, entries)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, ties.Filters{}, err
 	}
-	return match.Build(entries), versions, nil
+	return match.Build(entries), versions, ties.FiltersOf(entries), nil
 }
 
 // withLinkedNames gives list entries linked to graph entities the graph's
