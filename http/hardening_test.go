@@ -20,6 +20,7 @@ import (
 	"ties/ingest"
 	"ties/postgres"
 	"ties/postgres/pgtest"
+	"ties/watch"
 )
 
 // pgEnv is a real server over loopback on a real PostgreSQL (pgtest)
@@ -467,5 +468,34 @@ func TestUnknownFiltersRefused(t *testing.T) {
 	e.json("POST", "/v1/screen", e.viewer, map[string]any{"name": "ICT CAS", "lists": []string{"el"}, "countries": []string{"cn"}, "kind": "organization"}, 200, &res)
 	if len(res.Matches) == 0 {
 		t.Errorf("ICT CAS on EL in CN: no match")
+	}
+}
+
+// TestWebhookTargetsRefused: a watch whose webhook points at loopback,
+// private, link-local or metadata addresses is refused for any role
+// unless the server's admin setting allows the destination. (Nothing is
+// dialled: the targets are IP literals checked when the watch is added.)
+func TestWebhookTargetsRefused(t *testing.T) {
+	e := newEnv(t, Options{})
+	add := func(e *testEnv, token, target string) (int, []byte) {
+		b, _ := json.Marshal(map[string]any{"roster": []map[string]string{{"name": "ICT CAS"}}, "sink": "webhook:" + target, "secret": "s"})
+		return e.do("POST", "/v1/watches", token, bytes.NewReader(b))
+	}
+	for _, target := range []string{"http://127.0.0.1/x", "http://10.0.0.1/x", "http://169.254.169.254/latest/meta-data/", "http://[::1]/x", "http://localhost:8080/x"} {
+		for _, token := range []string{e.analyst, e.admin} {
+			status, body := add(e, token, target)
+			if status != 400 || !strings.Contains(string(body), "not allowed") || !strings.Contains(string(body), "--webhook-allow") {
+				t.Errorf("webhook %s: %d %s, want 400", target, status, body)
+			}
+		}
+	}
+	if status, body := add(e, e.analyst, "https://93.184.215.14/hook"); status != http.StatusCreated {
+		t.Errorf("public webhook: %d %s", status, body)
+	}
+	allowed := newEnv(t, Options{WebhookPolicy: &watch.WebhookPolicy{Allow: []string{"127.0.0.1:9000", "10.0.0.0/8"}}})
+	for target, want := range map[string]int{"http://127.0.0.1:9000/x": 201, "http://10.0.0.1/x": 201, "http://127.0.0.1:9001/x": 400, "http://169.254.169.254/": 400} {
+		if status, body := add(allowed, allowed.analyst, target); status != want {
+			t.Errorf("allowed 127.0.0.1:9000 and 10.0.0.0/8; webhook %s: %d %s, want %d", target, status, body, want)
+		}
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"ties"
+	"ties/watch"
 )
 
 // Store is what the server needs from the store.
@@ -59,6 +60,9 @@ type Options struct {
 	BatchTimeout   time.Duration
 	// ShutdownTimeout is how long Serve waits for in-flight requests [30 s].
 	ShutdownTimeout time.Duration
+	// WebhookPolicy checks the webhook of a watch added through the API
+	// [nil: no loopback, private or link-local destination at all].
+	WebhookPolicy *watch.WebhookPolicy
 	// SyncStatus, when set, reports the background sync's last run on
 	// /healthz; SyncGauges gives its numbers by the names in
 	// SyncGaugeNames for /metrics (names ending in _total are counters).

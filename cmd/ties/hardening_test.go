@@ -124,3 +124,27 @@ func TestCLIUnknownFilters(t *testing.T) {
 		t.Errorf("screen with known filters: exit %d: %s", code, out)
 	}
 }
+
+// TestCLIWebhookTargets: `ties watch add` refuses a webhook to a private
+// or metadata address (exit 2) unless --webhook-allow names it.
+func TestCLIWebhookTargets(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ties.db")
+	roster := filepath.Join(dir, "roster.txt")
+	if err := os.WriteFile(roster, []byte("Northwind Quantum Institute\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := execTies(t, "--db", db, "load", filepath.Join("testdata", "fixture-list.csv")); code != 0 {
+		t.Fatal(out)
+	}
+	for _, target := range []string{"http://169.254.169.254/", "http://10.0.0.1/x", "http://[::1]:9/x"} {
+		out, code := execTies(t, "--db", db, "watch", "add", "--roster", roster, "--sink", "webhook:"+target, "--secret", "s")
+		if code != 2 || !strings.Contains(out, "not allowed") {
+			t.Errorf("watch add webhook:%s: exit %d: %s", target, code, out)
+		}
+	}
+	out, code := execTies(t, "--db", db, "--webhook-allow", "10.0.0.0/8", "watch", "add", "--roster", roster, "--sink", "webhook:http://10.0.0.1/x", "--secret", "s")
+	if code != 0 {
+		t.Errorf("watch add with --webhook-allow: exit %d: %s", code, out)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ties"
+	"ties/watch"
 )
 
 func main() {
@@ -68,7 +69,19 @@ func checkArgs(args []string) error {
 }
 
 type globalFlags struct {
-	db string
+	db           string
+	webhookAllow string
+}
+
+// webhookPolicy is the policy every webhook of this run goes through: no
+// loopback, private, link-local or metadata destination unless
+// --webhook-allow names it.
+func (g *globalFlags) webhookPolicy() (*watch.WebhookPolicy, error) {
+	allow, err := watch.ParseAllow(g.webhookAllow)
+	if err != nil {
+		return nil, usagef("--webhook-allow: %v", err)
+	}
+	return &watch.WebhookPolicy{Allow: allow}, nil
 }
 
 func newRootCmd() *cobra.Command {
@@ -78,6 +91,16 @@ func newRootCmd() *cobra.Command {
 		Short:         "Screen names against restricted-party lists and trace ties to listed entities",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&g.webhookAllow, "webhook-allow", os.Getenv("TIES_WEBHOOK_ALLOW"),
+		"webhook destinations allowed although loopback, private or link-local: hosts, host:port or CIDR ranges, comma-separated (default $TIES_WEBHOOK_ALLOW)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		p, err := g.webhookPolicy()
+		if err != nil {
+			return err
+		}
+		watch.DefaultPolicy = p
+		return nil
 	}
 	root.PersistentFlags().StringVar(&g.db, "db", "", "database: a file path for the embedded store, or a postgres:// URL (default $TIES_DB, else a file in the user's data directory)")
 	root.AddCommand(

@@ -114,6 +114,7 @@ func runServe(cmd *cobra.Command, g *globalFlags, sf serveFlags) error {
 	opt := tieshttp.Options{
 		Store: store, Logger: logger, Demo: sf.demo,
 		RateLimit: sf.rate, RateBurst: sf.burst, MaxBatch: sf.maxBatch, ShutdownTimeout: sf.grace,
+		WebhookPolicy: watch.DefaultPolicy,
 	}
 	if !sf.noUI {
 		opt.UI = web.FS()
