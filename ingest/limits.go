@@ -47,6 +47,10 @@ func checkGraph(g *ties.Graph, file string) error {
 			return err
 		}
 	}
+	// The cycle check every write path of ties runs (the API's too).
+	if i, loop := ties.FirstHierarchyCycle(g.Ties); i >= 0 {
+		return &sources.Error{File: file, Err: fmt.Errorf("tie %d (%s): cycle in part_of/subsidiary_of/owned_by: %s", i+1, g.Ties[i].ID, strings.Join(loop, " -> "))}
+	}
 	return nil
 }
 
