@@ -1,11 +1,15 @@
 package http
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"ties"
@@ -498,4 +503,121 @@ func TestWebhookTargetsRefused(t *testing.T) {
 			t.Errorf("allowed 127.0.0.1:9000 and 10.0.0.0/8; webhook %s: %d %s, want %d", target, status, body, want)
 		}
 	}
+}
+
+// TestSecurityHeaders: the page, its assets, a client-side route, the
+// placeholder and the API all carry the CSP (the page's allows only the
+// server's own assets), frame-ancestors 'none', Referrer-Policy and
+// nosniff.
+func TestSecurityHeaders(t *testing.T) {
+	ui := fstest.MapFS{
+		"index.html":    {Data: []byte(`<!doctype html><script type="module" src="./assets/app.js"></script>`)},
+		"assets/app.js": {Data: []byte(`console.log(1)`)},
+	}
+	// The one inline style allowed is the rule cytoscape injects, by hash.
+	sum := sha256.Sum256([]byte(".__________cytoscape_container { position: relative; }"))
+	if want := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; cytoscapeStyleHash != want {
+		t.Errorf("cytoscapeStyleHash %s, want %s", cytoscapeStyleHash, want)
+	}
+	withUI := newEnv(t, Options{UI: ui})
+	placeholder := newEnv(t, Options{})
+	for _, tc := range []struct {
+		e        *testEnv
+		path     string
+		page     bool
+		security string
+	}{
+		{withUI, "/", true, ""},
+		{withUI, "/assets/app.js", true, ""},
+		{withUI, "/entity/csl:123", true, ""},
+		{placeholder, "/", true, ""},
+		{withUI, "/v1/me", false, withUI.viewer},
+		{withUI, "/healthz", false, ""},
+		{withUI, "/v1/nosuch", false, withUI.viewer},
+	} {
+		req, _ := http.NewRequest("GET", tc.e.hs.URL+tc.path, nil)
+		if tc.security != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.security)
+		}
+		resp, err := tc.e.hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		csp := resp.Header.Get("Content-Security-Policy")
+		want := APICSP
+		if tc.page {
+			want = PageCSP
+		}
+		if csp != want || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: CSP %q, want %q", tc.path, csp, want)
+		}
+		for h, v := range map[string]string{"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"} {
+			if got := resp.Header.Get(h); got != v {
+				t.Errorf("%s: %s %q, want %q", tc.path, h, got, v)
+			}
+		}
+	}
+}
+
+// TestAPIRefusesHierarchyCycles: msra-theory is part_of msra, part_of
+// msft (reference case); msft part_of msra-theory would close a loop and
+// is refused, as the .ties parser refuses it; a non-hierarchical tie the
+// same way round is fine.
+func TestAPIRefusesHierarchyCycles(t *testing.T) {
+	e := newEnv(t, Options{})
+	ev := []map[string]any{{"title": "annual report", "ref": "https://example.org/r", "retrieved": "2025-01-02"}}
+	for _, kind := range []string{"part_of", "subsidiary_of", "owned_by"} {
+		status, body := e.do("POST", "/v1/ties", e.analyst, bytes.NewReader(mustJSON(map[string]any{"from": "msft", "to": "msra-theory", "kind": kind, "evidence": ev})))
+		var eb errorBody
+		if status != 400 || json.Unmarshal(body, &eb) != nil || !strings.Contains(eb.Error, "cycle in part_of/subsidiary_of/owned_by: msft -> msra-theory -> msra -> msft") {
+			t.Errorf("msft %s msra-theory: %d %s, want 400 naming the loop", kind, status, body)
+		}
+	}
+	e.json("POST", "/v1/ties", e.analyst, map[string]any{"from": "msft", "to": "msra-theory", "kind": "hosted", "evidence": ev}, 201, nil)
+	// A loop through an edit: msr part_of msra (fine), then msra part_of msr.
+	e.json("POST", "/v1/ties", e.analyst, map[string]any{"from": "msr", "to": "msra", "kind": "part_of", "evidence": ev}, 201, nil)
+	if status, body := e.do("POST", "/v1/ties", e.analyst, bytes.NewReader(mustJSON(map[string]any{"from": "msra", "to": "msr", "kind": "owned_by", "evidence": ev}))); status != 400 {
+		t.Errorf("msra owned_by msr after msr part_of msra: %d %s", status, body)
+	}
+}
+
+// TestSlowBodyGets408: a client that trickles its body (here 10 bytes a
+// second against a minimum of 1,000 after 200 ms) is answered 408 long
+// before the batch time limit, and the server goes on serving.
+func TestSlowBodyGets408(t *testing.T) {
+	e := newEnv(t, Options{MinBodyRate: 1000, BodyRateGrace: 200 * time.Millisecond, BatchTimeout: 10 * time.Minute})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.hs.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(60 * time.Second)) //nolint:errcheck // a hung test fails on the deadline
+	fmt.Fprintf(conn, "POST /v1/screen HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n", e.viewer)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		conn.Write([]byte(`{"names": [`)) //nolint:errcheck // the server may have answered
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+				if _, err := conn.Write([]byte(`"a",`)); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(body), "too slowly") {
+		t.Errorf("slow body: %d %s, want 408", resp.StatusCode, body)
+	}
+	// An ordinary request, and a load that reads its whole body and then
+	// works on, are unaffected.
+	e.json("POST", "/v1/screen", e.viewer, map[string]string{"name": "ICT CAS"}, 200, nil)
 }

@@ -131,6 +131,11 @@ func (s *Server) wrap(rt route) http.Handler {
 			limit = s.opt.MaxUploadBytes
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if r.ContentLength != 0 && s.opt.MinBodyRate > 0 {
+			now := time.Now()
+			r.Body = &minRateBody{body: r.Body, ctl: rc, start: now, grace: s.opt.BodyRateGrace,
+				rate: float64(s.opt.MinBodyRate), deadline: now.Add(timeout)}
+		}
 		err := checkRequestText(r, rt)
 		if err == nil {
 			err = rt.handle(s, w, r)

@@ -37,7 +37,8 @@ func decodeStrict(r io.Reader, v any) error {
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		var ae *apiError
+		if errors.As(err, &mbe) || errors.As(err, &ae) {
 			return err
 		}
 		return errorf(http.StatusBadRequest, "reading the request body: %v", err)

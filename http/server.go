@@ -50,6 +50,12 @@ type Options struct {
 	// uploads [200 MB].
 	MaxBodyBytes   int64
 	MaxUploadBytes int64
+	// MinBodyRate is the least average rate, in bytes a second, at which
+	// a request body must arrive once BodyRateGrace has passed [16 KiB/s;
+	// negative: no minimum]; a slower client gets 408 instead of holding
+	// a connection for the whole BatchTimeout. BodyRateGrace [10 s].
+	MinBodyRate   int64
+	BodyRateGrace time.Duration
 	// MaxBatch is the most names one screening request may hold [50,000].
 	MaxBatch int
 	// StreamAbove: a batch with more names is answered as NDJSON [100].
@@ -80,6 +86,12 @@ func (o *Options) defaults() {
 	}
 	if o.MaxUploadBytes <= 0 {
 		o.MaxUploadBytes = 200 << 20
+	}
+	if o.MinBodyRate == 0 {
+		o.MinBodyRate = 16 << 10
+	}
+	if o.BodyRateGrace <= 0 {
+		o.BodyRateGrace = 10 * time.Second
 	}
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 50_000
@@ -146,7 +158,7 @@ func New(ctx context.Context, opt Options) (*Server, error) {
 		s.mux.Handle(rt.Pattern(), s.wrap(rt))
 	}
 	s.mux.Handle("GET /", s.uiHandler())
-	s.handler = s.mux
+	s.handler = securityHeaders(s.mux)
 	return s, nil
 }
 

@@ -181,7 +181,8 @@ func saveUpload(dir, name string, body io.Reader) (string, error) {
 
 func uploadErr(err error) error {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	var ae *apiError
+	if errors.As(err, &mbe) || errors.As(err, &ae) {
 		return err
 	}
 	return errorf(http.StatusBadRequest, "reading upload: %v", err)
