@@ -47,7 +47,7 @@ func (s *Store) AppendAudit(ctx context.Context, records []ties.AuditRecord) ([]
 		return nil, fmt.Errorf("postgres: append audit: %w", err)
 	}
 	defer tx.Rollback(context.Background())
-	if err := appendAuditTx(ctx, tx, out); err != nil {
+	if err := appendAuditTx(ctx, tx, s.auditKey, out); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -141,7 +141,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (lastSeq int64, err error) {
 // appendAuditTx chains normalized records onto the trail inside tx,
 // setting Seq, PrevHash and Hash. An advisory lock held from reading the
 // last hash until tx ends makes appenders in every process take turns.
-func appendAuditTx(ctx context.Context, tx pgx.Tx, out []ties.AuditRecord) error {
+func appendAuditTx(ctx context.Context, tx pgx.Tx, key []byte, out []ties.AuditRecord) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockAudit); err != nil {
 		return fmt.Errorf("postgres: append audit: lock: %w", err)
 	}
@@ -156,7 +156,7 @@ func appendAuditTx(ctx context.Context, tx pgx.Tx, out []ties.AuditRecord) error
 		r := &out[i]
 		seq++
 		r.Seq, r.PrevHash = seq, prev
-		r.Hash = r.ComputeHash()
+		r.Hash = r.SealHash(key)
 		row, err := auditRow(r)
 		if err != nil {
 			return err
@@ -172,10 +172,15 @@ func appendAuditTx(ctx context.Context, tx pgx.Tx, out []ties.AuditRecord) error
 
 // auditInTx appends rec inside tx: the audit record of a load commits
 // with the load (ties.LoadAudit).
-func auditInTx(ctx context.Context, tx pgx.Tx, rec ties.AuditRecord) error {
+func (s *Store) auditInTx(ctx context.Context, tx pgx.Tx, rec ties.AuditRecord) error {
 	rec.At = time.Now()
 	if err := rec.Normalize(); err != nil {
 		return fmt.Errorf("postgres: audit the load: %w", err)
 	}
-	return appendAuditTx(ctx, tx, []ties.AuditRecord{rec})
+	return appendAuditTx(ctx, tx, s.auditKey, []ties.AuditRecord{rec})
 }
+
+// SetAuditKey keys the hashes of the audit records appended from now on
+// (ties.AuditRecord.SealHash). The key stays in memory only: keep it
+// outside the database (TIES_AUDIT_KEY). Call it before serving.
+func (s *Store) SetAuditKey(key []byte) { s.auditKey = append([]byte(nil), key...) }

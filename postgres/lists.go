@@ -118,7 +118,7 @@ func (s *Store) loadVersion(ctx context.Context, v ties.ListVersion, records ite
 	}
 	v.InForce = !keep || v.InForce
 	if la, ok := ties.LoadAuditFrom(ctx); ok {
-		if err := auditInTx(ctx, tx, la.VersionRecord(v)); err != nil {
+		if err := s.auditInTx(ctx, tx, la.VersionRecord(v)); err != nil {
 			return v, err
 		}
 	}

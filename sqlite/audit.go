@@ -43,7 +43,7 @@ func (s *Store) AppendAudit(ctx context.Context, records []ties.AuditRecord) ([]
 		return nil, fmt.Errorf("sqlite: append audit: %w", err)
 	}
 	defer tx.Rollback()
-	if err := appendAuditTx(ctx, tx, out); err != nil {
+	if err := appendAuditTx(ctx, tx, s.auditKey, out); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -121,7 +121,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (lastSeq int64, err error) {
 // appendAuditTx chains normalized records onto the trail inside tx (which
 // holds the write lock: SQLite has one writer), setting Seq, PrevHash and
 // Hash.
-func appendAuditTx(ctx context.Context, tx *sql.Tx, out []ties.AuditRecord) error {
+func appendAuditTx(ctx context.Context, tx *sql.Tx, key []byte, out []ties.AuditRecord) error {
 	var seq int64
 	var prev string
 	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
@@ -138,7 +138,7 @@ func appendAuditTx(ctx context.Context, tx *sql.Tx, out []ties.AuditRecord) erro
 		r := &out[i]
 		seq++
 		r.Seq, r.PrevHash = seq, prev
-		r.Hash = r.ComputeHash()
+		r.Hash = r.SealHash(key)
 		versions, err := json.Marshal(r.Versions)
 		if err != nil {
 			return err
@@ -154,10 +154,15 @@ func appendAuditTx(ctx context.Context, tx *sql.Tx, out []ties.AuditRecord) erro
 
 // auditInTx appends rec inside tx: the audit record of a load commits
 // with the load (ties.LoadAudit).
-func auditInTx(ctx context.Context, tx *sql.Tx, rec ties.AuditRecord) error {
+func (s *Store) auditInTx(ctx context.Context, tx *sql.Tx, rec ties.AuditRecord) error {
 	rec.At = time.Now()
 	if err := rec.Normalize(); err != nil {
 		return fmt.Errorf("sqlite: audit the load: %w", err)
 	}
-	return appendAuditTx(ctx, tx, []ties.AuditRecord{rec})
+	return appendAuditTx(ctx, tx, s.auditKey, []ties.AuditRecord{rec})
 }
+
+// SetAuditKey keys the hashes of the audit records appended from now on
+// (ties.AuditRecord.SealHash). The key stays in memory only: keep it
+// outside the database (TIES_AUDIT_KEY). Call it before serving.
+func (s *Store) SetAuditKey(key []byte) { s.auditKey = append([]byte(nil), key...) }

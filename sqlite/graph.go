@@ -32,7 +32,7 @@ func (s *Store) PutGraph(ctx context.Context, source string, g ties.Graph) error
 		return putErr(source, err)
 	}
 	if la, ok := ties.LoadAuditFrom(ctx); ok {
-		if err := auditInTx(ctx, tx, la.GraphRecord(source, g)); err != nil {
+		if err := s.auditInTx(ctx, tx, la.GraphRecord(source, g)); err != nil {
 			return putErr(source, err)
 		}
 	}

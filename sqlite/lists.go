@@ -83,7 +83,7 @@ func (s *Store) LoadVersion(ctx context.Context, v ties.ListVersion, records ite
 	w.close()
 	v.InForce = true
 	if la, ok := ties.LoadAuditFrom(ctx); ok {
-		if err := auditInTx(ctx, tx, la.VersionRecord(v)); err != nil {
+		if err := s.auditInTx(ctx, tx, la.VersionRecord(v)); err != nil {
 			return ties.ListVersion{}, loadErr(v.Dataset, err)
 		}
 	}

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"ties"
+	"ties/sqlite"
 )
 
 // TestCLIRefusesBadText: an argument that is not UTF-8 stops the command
@@ -146,5 +151,93 @@ func TestCLIWebhookTargets(t *testing.T) {
 	out, code := execTies(t, "--db", db, "--webhook-allow", "10.0.0.0/8", "watch", "add", "--roster", roster, "--sink", "webhook:http://10.0.0.1/x", "--secret", "s")
 	if code != 0 {
 		t.Errorf("watch add with --webhook-allow: exit %d: %s", code, out)
+	}
+}
+
+// TestAuditVerifyAnchoring: with TIES_AUDIT_KEY the CLI writes keyed
+// hashes; `ties audit verify` prints the head; someone who can write the
+// database but lacks the key edits a record and rehashes the rest: verify
+// fails. Deleting the tail passes on its own but fails against the
+// recorded head (--expect-head).
+func TestAuditVerifyAnchoring(t *testing.T) {
+	t.Setenv("TIES_AUDIT_KEY", "k3y-kept-outside-the-store")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ties.db")
+	if out, code := execTies(t, "--db", db, "load", filepath.Join("testdata", "fixture-list.csv")); code != 0 {
+		t.Fatal(out)
+	}
+	if out, code := execTies(t, "--db", db, "screen", "Northwind Quantum Institute", "Ivan Example", "Nobody", "Acme"); code != 0 {
+		t.Fatal(out)
+	}
+	out, code := execTies(t, "--db", db, "audit", "verify")
+	if code != 0 || !strings.Contains(out, "intact: 4 records, 4 keyed") {
+		t.Fatalf("verify: exit %d: %s", code, out)
+	}
+	head := ""
+	for _, l := range strings.Split(out, "\n") {
+		if h, ok := strings.CutPrefix(l, "head: "); ok {
+			head = h
+		}
+	}
+	if !strings.HasPrefix(head, "4:hmac-sha256:") || strings.Count(head, ":") != 3 {
+		t.Fatalf("head %q: want 4:hmac-sha256:HASH:MAC", head)
+	}
+	if out, code := execTies(t, "--db", db, "audit", "verify", "--expect-head", head); code != 0 {
+		t.Fatalf("verify --expect-head on the intact chain: exit %d: %s", code, out)
+	}
+	copyDB := func(name string) string {
+		p := filepath.Join(dir, name)
+		b, err := os.ReadFile(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// The tail deleted.
+	cut := copyDB("cut.db")
+	execSQL(t, cut, `DELETE FROM audit WHERE seq > 2`)
+	if out, code := execTies(t, "--db", cut, "audit", "verify"); code != 0 {
+		t.Errorf("shorter chain alone: exit %d: %s", code, out)
+	}
+	if out, code := execTies(t, "--db", cut, "audit", "verify", "--expect-head", head); code != 1 || !strings.Contains(out, "records were deleted") {
+		t.Errorf("tail deleted, --expect-head: exit %d: %s", code, out)
+	}
+	// Record 2 edited and the chain rehashed without the key.
+	edited := copyDB("edited.db")
+	st, err := sqlite.Open(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []ties.AuditRecord
+	for r, err := range st.AuditRecords(context.Background(), 0, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	st.Close()
+	recs[1].Query = "Someone Else"
+	for i := 1; i < len(recs); i++ {
+		recs[i].PrevHash = recs[i-1].Hash
+		recs[i].Hash = recs[i].ComputeHash()
+		execSQL(t, edited, `UPDATE audit SET query = ?, prev_hash = ?, hash = ? WHERE seq = ?`, recs[i].Query, recs[i].PrevHash, recs[i].Hash, recs[i].Seq)
+	}
+	if out, code := execTies(t, "--db", edited, "audit", "verify"); code != 1 || !strings.Contains(out, "broken at record 2") {
+		t.Errorf("rehashed without the key: exit %d: %s", code, out)
+	}
+}
+
+func execSQL(t *testing.T, path, q string, args ...any) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(q, args...); err != nil {
+		t.Fatal(err)
 	}
 }
