@@ -9,9 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -620,4 +622,29 @@ func TestSlowBodyGets408(t *testing.T) {
 	// An ordinary request, and a load that reads its whole body and then
 	// works on, are unaffected.
 	e.json("POST", "/v1/screen", e.viewer, map[string]string{"name": "ICT CAS"}, 200, nil)
+}
+
+// TestUploadNamesNeverShowTheTempPath: a NUL in an upload's file name is
+// a 400 naming the file name, a load error names the file as uploaded,
+// and neither says where the server keeps uploads.
+func TestUploadNamesNeverShowTheTempPath(t *testing.T) {
+	e := newEnv(t, Options{})
+	upload := func(filename, content string) (int, []byte) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		h := make(textproto.MIMEHeader)
+		h.Set("Content-Disposition", `form-data; name="file"; `+filename)
+		part, _ := mw.CreatePart(h)
+		part.Write([]byte(content)) //nolint:errcheck // a buffer
+		mw.Close()
+		return e.do("POST", "/v1/lists", e.admin, &buf, "Content-Type", mw.FormDataContentType())
+	}
+	status, body := upload(`filename*=UTF-8''sdn%00.csv`, "x") // RFC 5987: decoded to a NUL
+	if status != 400 || !strings.Contains(string(body), "file name") || strings.Contains(string(body), os.TempDir()) || strings.Contains(string(body), uploadDirPattern) {
+		t.Errorf("NUL in the file name: %d %s", status, body)
+	}
+	status, body = upload(`filename="broken.csv"`, "_id,source,name\n\"unterminated\n")
+	if status != 400 || !strings.Contains(string(body), "broken.csv") || strings.Contains(string(body), os.TempDir()) || strings.Contains(string(body), uploadDirPattern) {
+		t.Errorf("bad file: %d %s", status, body)
+	}
 }
