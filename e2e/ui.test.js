@@ -194,6 +194,22 @@ test('screening "ICT CAS" shows the Institute of Computing Technology with its l
   assert.deepEqual(pageErrors, []);
 });
 
+test('the name box takes a country, birth date and identifier as evidence, and a bad date gets a clear error', { timeout: 60_000 }, async () => {
+  await page.goto(base + '/#/screen');
+  await page.getByLabel('Name', { exact: true }).fill('ICT CAS');
+  await page.getByLabel('Country', { exact: true }).fill('China');
+  await page.getByRole('button', { name: 'Screen', exact: true }).click();
+  const row = page.getByRole('row').filter({ hasText: 'Institute of Computing Technology' }).first();
+  await row.waitFor();
+  assert.match(await row.innerText(), /country CN as listed/, 'the country is weighed and shown');
+  await page.getByLabel('Country', { exact: true }).fill('');
+  await page.getByLabel('Born', { exact: true }).fill('1999-13');
+  await page.getByRole('button', { name: 'Screen', exact: true }).click();
+  await page.getByText(/dob "1999-13"/).waitFor();
+  await page.getByLabel('Born', { exact: true }).fill('');
+  pageErrors.length = 0; // the 400 above is logged by the browser as a failed request
+});
+
 test("Microsoft's exposure shows the path to ICT in the graph and table, with the after-designation mark", { timeout: 90_000 }, async () => {
   await page.goto(base + '/#/screen');
   await page.getByRole('link', { name: 'Exposure' }).click();

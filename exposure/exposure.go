@@ -128,8 +128,6 @@ const (
 	SeverityLow      = "low"
 )
 
-var severityRank = map[string]int{SeverityCritical: 4, SeverityHigh: 3, SeverityMedium: 2, SeverityLow: 1}
-
 const (
 	defaultDepth    = 4
 	maxDepth        = 16

@@ -40,7 +40,7 @@ type meResponse struct {
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	p := principalOf(r.Context())
-	return writeJSON(w, http.StatusOK, meResponse{Actor: p.Actor, Role: p.Role, TokenID: p.TokenID, Name: p.Name, Demo: p.Demo})
+	return writeJSON(w, http.StatusOK, meResponse(p))
 }
 
 // compareResult carries the fields of `ties compare --json`.

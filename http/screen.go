@@ -14,6 +14,7 @@ import (
 
 	"ties"
 	"ties/match"
+	"ties/sources"
 )
 
 // screenRequest is the body of POST /v1/screen: one name or a batch.
@@ -24,7 +25,12 @@ type screenRequest struct {
 	Limit     int      `json:"limit,omitempty"`
 	Lists     []string `json:"lists,omitempty"`
 	Kind      string   `json:"kind,omitempty"`
-	Countries []string `json:"countries,omitempty"`
+	Countries []string `json:"countries,omitempty"` // a filter: only entities tied to these countries
+	// Attributes of the one party screened ("name"), weighed as
+	// evidence, not filters.
+	DOB     string `json:"dob,omitempty"`
+	Country string `json:"country,omitempty"`
+	ID      string `json:"id,omitempty"`
 }
 
 // maxLimit bounds matches per name.
@@ -133,6 +139,16 @@ func decodeScreenRequest(r io.Reader, maxBatch int) (screenRequest, match.Query,
 		q.Kind = k
 	}
 	q.Lists, q.Countries = req.Lists, req.Countries
+	if req.DOB != "" || req.Country != "" || req.ID != "" {
+		if req.Name == nil {
+			return req, q, errorf(http.StatusBadRequest, `"dob", "country" and "id" describe the one party of "name"; screen a batch with one request per party`)
+		}
+		attrs, err := match.ParseAttributes(req.DOB, []string{req.Country}, []string{req.ID}, sources.CountryCode)
+		if err != nil {
+			return req, q, errorf(http.StatusBadRequest, "%v", err)
+		}
+		q.Attributes = attrs
+	}
 	return req, q, nil
 }
 

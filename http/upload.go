@@ -107,7 +107,7 @@ func (s *Server) loadList(w http.ResponseWriter, r *http.Request) error {
 	// Versions record the file's name, not our temp directory; each
 	// version's audit record commits in the load's own transaction.
 	opt := ingest.Options{Format: fields["format"], Dataset: fields["dataset"],
-		Origin: func(p string) string { return "upload:" + filepath.Base(p) }}
+		OriginOf: func(p string) string { return "upload:" + filepath.Base(p) }}
 	if v := fields["merge"]; v != "" {
 		merge, err := strconv.ParseBool(v)
 		if err != nil {

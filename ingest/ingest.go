@@ -10,12 +10,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -44,18 +46,22 @@ type Options struct {
 	// dataset with the file's entries added or replaced (by entity id),
 	// for partial files such as a handful of new Entity List rows.
 	Merge bool
-	// SkipUnchanged loads nothing when the content hash equals the version
-	// in force (used by sync).
-	SkipUnchanged bool
+	// Reload stores a new version even when the content equals the
+	// version in force; without it such a load stores nothing and says
+	// so (Result.Skipped).
+	Reload bool
 	// GraphOnly loads only the graph of a native file, not its
 	// hand-written list rows (when the real lists are loaded instead).
 	GraphOnly bool
 	// Now stamps the version; nil uses time.Now.
 	Now func() time.Time
-	// Origin is what a version records as where it came from; nil records
-	// the file's absolute path. (The server records "upload:<name>", not
-	// its temporary directory.)
-	Origin func(path string) string
+	// Origin, for LoadNative, says where data held in memory came from
+	// (e.g. embedded in the binary); "" records the path's absolute form.
+	Origin string
+	// OriginOf, when set, is what a version loaded from a file records as
+	// where it came from instead of the file's absolute path. (The server
+	// records "upload:<name>", not its temporary directory.)
+	OriginOf func(path string) string
 }
 
 // Result says what one file (or file set) became.
@@ -67,6 +73,9 @@ type Result struct {
 	Nodes   int
 	Ties    int
 	Skipped bool // unchanged content, nothing loaded
+	// DroppedTies counts the FtM relations left out because an end is not
+	// an entity of the file.
+	DroppedTies int
 }
 
 // Load stores each path. It stops at the first failure; versions stored by
@@ -85,21 +94,26 @@ func Load(ctx context.Context, st ties.Store, paths []string, opt Options) ([]Re
 
 // listFormats parse one reader into list records.
 var listFormats = map[string]func(io.Reader, string) iter.Seq2[ties.Record, error]{
-	"csl":      csl.Parse,
-	"csl-json": csl.ParseJSON,
-	"ftm":      ftm.Parse,
-	"un":       un.Parse,
-	"uscn":     uscn.ParseAuto,
+	"csl":        csl.Parse,
+	"csl-json":   csl.ParseJSON,
+	"csl-legacy": csl.ParseLegacy,
+	"ftm":        ftm.Parse,
+	"ofac-xml":   ofac.ParseXMLFile,
+	"un":         un.Parse,
+	"uscn":       uscn.ParseAuto,
 }
 
 // graphFormats parse one reader into graph entities and ties.
 var graphFormats = map[string]func(io.Reader, string) (ties.Graph, error){
-	"ror":      ror.Parse,
-	"openalex": openalex.Parse,
-	// A snapshot part holds works without authors (grants, datasets): the
-	// snapshot format skips and counts them where the strict one fails.
-	"openalex-snapshot": openalex.ParseSnapshot,
-	"aspi":              aspi.Parse,
+	"ror": ror.Parse,
+	// Works. A snapshot part holds works without authors (grants,
+	// datasets): they are kept as publications without ties, so a part
+	// loads whole. "openalex-snapshot" is the older name of the same.
+	"openalex":              openalex.ParseSnapshot,
+	"openalex-snapshot":     openalex.ParseSnapshot,
+	"openalex-institutions": openalex.ParseInstitutions,
+	"openalex-authors":      openalex.ParseAuthors,
+	"aspi":                  aspi.Parse,
 }
 
 func init() {
@@ -166,9 +180,14 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 	if dataset == "" {
 		dataset = defaultDataset(format, fs.primary)
 	}
-	if opt.SkipUnchanged && !opt.Merge {
+	if !opt.Reload && !opt.Merge {
 		if cur, ok := inForce(ctx, st, dataset); ok && cur.Hash == hash {
 			res.Skipped, res.Version = true, &cur
+			if hasParents(format) {
+				// A version loaded before lists gave ties has none: make
+				// them (the tables are small).
+				return res, ensureParentTies(ctx, st, dataset, fs.primary, parse, &res)
+			}
 			return res, nil
 		}
 	}
@@ -177,9 +196,43 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 		return res, err
 	}
 	defer f.Close()
+	// Ties the list gives: FtM relation entities, and the parent companies
+	// the US-China tables name.
+	var relations []ties.Tie
+	if format == "ftm" {
+		parse = func(r io.Reader, file string) iter.Seq2[ties.Record, error] {
+			return ftm.ParseWith(r, file, ftm.Options{Ties: func(t ties.Tie) { relations = append(relations, t) }})
+		}
+	}
 	records := checkRecords(requireRows(parse(f, fs.primary), fs.primary), fs.all()...)
+	origin := originOf(opt, fs.primary)
 	if opt.Merge {
-		records = mergeWith(ctx, st, dataset, records)
+		// A merged version is the version in force with the file's rows
+		// added or replaced: it names every file it came from, in order,
+		// and its hash is that of its content, so merging the same rows
+		// again stores nothing.
+		var merged []ties.Record
+		for r, err := range mergeWith(ctx, st, dataset, records) {
+			if err != nil {
+				return res, err
+			}
+			merged = append(merged, r)
+		}
+		if hash, err = contentHash(merged); err != nil {
+			return res, err
+		}
+		if cur, ok := inForce(ctx, st, dataset); ok {
+			if cur.Hash == hash && !opt.Reload {
+				res.Skipped, res.Version = true, &cur
+				return res, nil
+			}
+			origin = cur.Origin + " + " + origin
+		}
+		records = recordsOf(merged)
+	}
+	var kept []ties.Record
+	if hasParents(format) {
+		records = tap(records, &kept)
 	}
 	v, err := st.LoadVersion(ctx, ties.ListVersion{
 		Dataset:  dataset,
@@ -187,13 +240,128 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 		Hash:     hash,
 		LoadedAt: now(opt),
 		DataDate: dataDate(fs.primary, format),
-		Origin:   origin(opt, fs.primary),
+		Origin:   origin,
 	}, records)
 	if err != nil {
 		return res, err
 	}
 	res.Version = &v
-	return res, nil
+	// The version is in force; its ties replace those of the dataset's
+	// previous version (graph source "list:<dataset>").
+	switch {
+	case hasParents(format):
+		err = putListGraph(ctx, st, dataset, uscn.ParentGraph(kept), 0, &res)
+	case format == "ftm" && opt.Merge && len(relations) == 0:
+		// Entries added to the dataset, no relations: its ties stay.
+	case format == "ftm":
+		err = putFtMGraph(ctx, st, dataset, fs.primary, relations, &res)
+	}
+	return res, err
+}
+
+// hasParents: the US-China tables, whose rows may name a parent company.
+func hasParents(format string) bool {
+	if format == "uscn" {
+		return true
+	}
+	_, ok := uscn.MappingByName(format)
+	return ok
+}
+
+// ensureParentTies puts the parent ties of an unchanged table when the
+// store lacks them (its version was loaded by a release that made none).
+func ensureParentTies(ctx context.Context, st ties.Store, dataset, path string, parse func(io.Reader, string) iter.Seq2[ties.Record, error], res *Result) error {
+	f, err := sources.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var recs []ties.Record
+	for r, err := range parse(f, path) {
+		if err != nil {
+			return err
+		}
+		recs = append(recs, r)
+	}
+	g := uscn.ParentGraph(recs)
+	if len(g.Ties) == 0 {
+		return nil
+	}
+	if _, found, err := st.GraphEntity(ctx, g.Ties[0].From); err != nil || found {
+		return err
+	}
+	return putListGraph(ctx, st, dataset, g, 0, res)
+}
+
+// tap yields records and keeps a copy of each.
+func tap(records iter.Seq2[ties.Record, error], kept *[]ties.Record) iter.Seq2[ties.Record, error] {
+	return func(yield func(ties.Record, error) bool) {
+		for r, err := range records {
+			if err == nil {
+				*kept = append(*kept, r)
+			}
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+// ListGraphSource is the graph source that holds the ties a list dataset
+// gives (FtM relations, 1260H parents).
+func ListGraphSource(dataset string) string { return "list:" + dataset }
+
+// putListGraph replaces the dataset's ties with g (an empty g clears
+// them).
+func putListGraph(ctx context.Context, st ties.Store, dataset string, g ties.Graph, dropped int, res *Result) error {
+	source := ListGraphSource(dataset)
+	if err := st.PutGraph(ctx, source, g); err != nil {
+		return fmt.Errorf("%s: list version %d stored, but its ties were not: %w", res.Path, res.Version.ID, err)
+	}
+	if len(g.Ties) > 0 {
+		res.Graph, res.Nodes, res.Ties = source, len(g.Entities), len(g.Ties)
+	}
+	res.DroppedTies = dropped
+	return nil
+}
+
+// putFtMGraph stores the FtM relations read from path as ties between the
+// file's entities. The file is read a second time for the entities at the
+// ends of the relations (so only those are held); a relation whose end is
+// not a thing entity of the file is dropped and counted.
+func putFtMGraph(ctx context.Context, st ties.Store, dataset, path string, relations []ties.Tie, res *Result) error {
+	if len(relations) == 0 {
+		return putListGraph(ctx, st, dataset, ties.Graph{}, 0, res)
+	}
+	ends := map[string]bool{}
+	for _, t := range relations {
+		ends[t.From], ends[t.To] = true, true
+	}
+	f, err := sources.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var g ties.Graph
+	found := map[string]bool{}
+	for r, err := range ftm.Parse(f, path) {
+		if err != nil {
+			return err
+		}
+		if ends[r.Entity.ID] && !found[r.Entity.ID] {
+			found[r.Entity.ID] = true
+			g.Entities = append(g.Entities, r.Entity)
+		}
+	}
+	dropped := 0
+	for _, t := range relations {
+		if found[t.From] && found[t.To] {
+			g.Ties = append(g.Ties, t)
+		} else {
+			dropped++
+		}
+	}
+	return putListGraph(ctx, st, dataset, g, dropped, res)
 }
 
 func loadNative(ctx context.Context, st ties.Store, path string, opt Options, res Result) (Result, error) {
@@ -235,13 +403,21 @@ func LoadNative(ctx context.Context, st ties.Store, path string, data []byte, op
 		if dataset == "" {
 			dataset = source
 		}
-		v, err := st.LoadVersion(ctx, ties.ListVersion{
-			Dataset: dataset, Format: "ties", Hash: hash, LoadedAt: now(opt), Origin: origin(opt, path),
-		}, checkRecords(recordsOf(doc.Records), path))
-		if err != nil {
-			return res, err
+		origin := opt.Origin
+		if origin == "" {
+			origin = originOf(opt, path)
 		}
-		res.Version = &v
+		if cur, ok := inForce(ctx, st, dataset); ok && cur.Hash == hash && !opt.Reload {
+			res.Skipped, res.Version = true, &cur
+		} else {
+			v, err := st.LoadVersion(ctx, ties.ListVersion{
+				Dataset: dataset, Format: "ties", Hash: hash, LoadedAt: now(opt), Origin: origin,
+			}, checkRecords(recordsOf(doc.Records), path))
+			if err != nil {
+				return res, err
+			}
+			res.Version = &v
+		}
 	}
 	if err := checkGraph(&doc.Graph, path); err != nil {
 		return res, err
@@ -316,6 +492,22 @@ func mergeWith(ctx context.Context, st ties.Store, dataset string, records iter.
 	}
 }
 
+// contentHash is the sha256 of records in entity-id order, as JSON: two
+// record sets with the same entries have the same hash whatever the order
+// of the files they came from.
+func contentHash(records []ties.Record) (string, error) {
+	sorted := slices.Clone(records)
+	slices.SortStableFunc(sorted, func(a, b ties.Record) int { return strings.Compare(a.Entity.ID, b.Entity.ID) })
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for i := range sorted {
+		if err := enc.Encode(&sorted[i]); err != nil {
+			return "", err
+		}
+	}
+	return "content:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
 func inForce(ctx context.Context, st ties.Store, dataset string) (ties.ListVersion, bool) {
 	vs, err := st.InForce(ctx)
 	if err != nil {
@@ -328,8 +520,6 @@ func inForce(ctx context.Context, st ties.Store, dataset string) (ties.ListVersi
 	}
 	return ties.ListVersion{}, false
 }
-
-func hashFile(path string) (string, error) { return hashFiles([]string{path}) }
 
 // hashFiles is the sha256 of the files' content (after gunzip), in order.
 // Read errors are left to the parser, which reports them with the line
@@ -355,9 +545,6 @@ func loadGraph(ctx context.Context, st ties.Store, path, format string, parse fu
 	defer f.Close()
 	g, err := parse(f, path)
 	if err != nil {
-		if format == "openalex" && strings.Contains(err.Error(), "no authorships") {
-			err = fmt.Errorf("%w (an OpenAlex snapshot part may hold works without authors: load it with --format openalex-snapshot to skip them)", err)
-		}
 		return res, err
 	}
 	if len(g.Entities) == 0 {
@@ -409,7 +596,7 @@ func parseOFAC(fs fileSet) func(io.Reader, string) iter.Seq2[ties.Record, error]
 }
 
 func dataDate(path, format string) ties.Date {
-	if format != "un" {
+	if format != "un" && format != "ofac-xml" {
 		return ties.Date{}
 	}
 	f, err := sources.Open(path)
@@ -419,6 +606,10 @@ func dataDate(path, format string) ties.Date {
 	defer f.Close()
 	head := make([]byte, 4096)
 	n, _ := io.ReadFull(f, head)
+	if format == "ofac-xml" {
+		d, _ := ofac.XMLPublishDate(head[:n])
+		return d
+	}
 	d, _ := un.DataDate(head[:n])
 	return d
 }
@@ -433,7 +624,39 @@ func defaultDataset(format, path string) string {
 			return "ofac-cons"
 		}
 		return "ofac-sdn"
+	case "ofac-xml":
+		// The same datasets as the CSV sets, so that switching form
+		// replaces the list rather than adding a second copy.
+		if ofac.IsNonSDNXML(path) {
+			return "ofac-cons"
+		}
+		return "ofac-sdn"
 	case "uscn":
+		return strings.TrimSuffix(base, filepath.Ext(base))
+	case "ftm":
+		// Each FtM file is a dataset of its own (an OpenSanctions export
+		// per source list): "ftm:<file name>", or "ftm:<folder>" for the
+		// usual <dataset>/entities.ftm.json.
+		name := base
+		for _, ext := range []string{".gz", ".json", ".jsonl", ".ijson", ".ftm"} {
+			name = strings.TrimSuffix(name, ext)
+		}
+		if name == "entities" || name == "" {
+			// The folder names the dataset, unless it is a temporary one
+			// (an upload to the server, a download by sync).
+			dir := filepath.Base(filepath.Dir(path))
+			if dir != "." && dir != string(filepath.Separator) && !strings.HasPrefix(dir, "ties-upload-") && !strings.HasPrefix(dir, "ties-sync-") {
+				name = strings.ToLower(dir)
+			}
+		}
+		if name == "" {
+			name = "entities"
+		}
+		return "ftm:" + name
+	case "csl-legacy":
+		// One file per list in practice (el.csv, meu.csv): each its own
+		// dataset, named after the file.
+		base = strings.TrimSuffix(base, ".gz")
 		return strings.TrimSuffix(base, filepath.Ext(base))
 	}
 	return format
@@ -446,9 +669,9 @@ func now(opt Options) time.Time {
 	return time.Now().UTC()
 }
 
-func origin(opt Options, p string) string {
-	if opt.Origin != nil {
-		return opt.Origin(p)
+func originOf(opt Options, p string) string {
+	if opt.OriginOf != nil {
+		return opt.OriginOf(p)
 	}
 	return absPath(p)
 }
@@ -478,13 +701,14 @@ func (fs fileSet) all() []string {
 }
 
 // groupFileSets turns the paths given into inputs: a folder holding an
-// OFAC set becomes its primary file, and OFAC companion files named beside
+// OFAC set becomes its primary file (the CSV set first, else sdn.xml or
+// consolidated.xml), and OFAC companion files named beside
 // their primary are read with it rather than on their own.
 func groupFileSets(paths []string) []fileSet {
 	var primaries []string
 	for _, p := range paths {
 		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			for _, name := range []string{"sdn.csv", "SDN.CSV", "cons_prim.csv", "CONS_PRIM.CSV"} {
+			for _, name := range []string{"sdn.csv", "SDN.CSV", "cons_prim.csv", "CONS_PRIM.CSV", "sdn.xml", "SDN.XML", "consolidated.xml", "CONSOLIDATED.XML"} {
 				if _, err := os.Stat(filepath.Join(p, name)); err == nil {
 					p = filepath.Join(p, name)
 					break

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +26,10 @@ type Result struct {
 	FormB      string    // the form of the second name that scored best
 	Alignments []Aligned // how the tokens of FormA and FormB were paired
 	Steps      []string  // transformations that produced FormA and FormB
+	// Penalties say, in words, what lowered the score below the credit
+	// of the aligned tokens: words without a partner, what each cost,
+	// and the rules that scaled the score.
+	Penalties []string
 }
 
 // Aligned is one token pair of an alignment; an empty side means the token
@@ -50,6 +55,23 @@ func (r Result) AlignmentText() string {
 	return strings.Join(parts, ", ")
 }
 
+// Explanation says in words which forms were compared, how their words
+// aligned, how the forms were made and what lowered the score.
+func (r Result) Explanation() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "compared %q with %q", r.FormA, r.FormB)
+	if a := r.AlignmentText(); a != "" {
+		b.WriteString("; aligned " + a)
+	}
+	if len(r.Steps) > 0 {
+		b.WriteString("; " + strings.Join(r.Steps, "; "))
+	}
+	if len(r.Penalties) > 0 {
+		b.WriteString("; lowered by: " + strings.Join(r.Penalties, "; "))
+	}
+	return b.String()
+}
+
 // token is one prepared token of a name form.
 type token struct {
 	text     string
@@ -63,6 +85,11 @@ type token struct {
 	squeezed string // the token with runs of one letter written once
 	han      bool
 	ascii    bool
+	// firstSurname: the first word of the surname part of a "LAST,
+	// First" name.
+	firstSurname bool
+	lastWord     bool // the last word of a person's name of three or more words
+	given        bool // a word of the given-name part of a "LAST, First" name
 	// id names the token's text and strictness for the similarity memo of
 	// a search: an index-wide id on the entity side, a query-wide one on
 	// the query side; -1 (tokens joined while scoring): not memoized.
@@ -78,9 +105,12 @@ type prepared struct {
 	steps   []string
 	comma   bool // the raw name had "Last, First" order
 	acronym bool // the form is an acronym made from the name
-	pinyin  bool // the form is a reading of Han characters
-	hanText bool // the form is written in Han characters
-	nameHan bool // the name the form was made from is written in Han
+	// acronymLike: the form is one word, without legal forms, that could
+	// itself be initials (not written as a given name, "Tim").
+	acronymLike bool
+	pinyin      bool // the form is a reading of Han characters
+	hanText     bool // the form is written in Han characters
+	nameHan     bool // the name the form was made from is written in Han
 	// Bits (first byte mod 64) of the first bytes of the tokens that
 	// could start a joined pair, and of the tokens of 4 or more runes a
 	// joined pair could match: when they share none, mergeJoined has
@@ -88,16 +118,36 @@ type prepared struct {
 	joinStarts, joinTargets uint64
 }
 
-// Compare scores how likely a and b name the same entity, in [0,1].
-// It tries every form of both names (transliterations, name orders,
-// acronyms) and keeps the best pairing. Compare is symmetric.
+// defaultParams are the parameters of Compare and of indexes built
+// without WithParams. Never changed after start-up.
+var defaultParams = DefaultParams()
+
+// Compare scores how likely a and b name the same entity, in [0,1], with
+// the default parameters. It tries every form of both names
+// (transliterations, name orders, acronyms) and keeps the best pairing.
+// Compare is symmetric: neither name is the query, so a word of either
+// that finds no partner counts as a query's would.
 func Compare(a, b string, kind names.Kind) Result {
-	pa := prepareName(a, kind)
-	pb := prepareName(b, kind)
-	return comparePrepared(pa, pb, kind)
+	return CompareWith(a, b, kind, &defaultParams)
 }
 
-func comparePrepared(pa, pb []prepared, kind names.Kind) Result {
+// CompareWith is Compare with the given parameters.
+func CompareWith(a, b string, kind names.Kind, p *Params) Result {
+	pa := prepareName(a, kind, p)
+	pb := prepareName(b, kind, p)
+	return comparePrepared(pa, pb, &scoring{kind: kind, p: p, queryA: true, queryB: true})
+}
+
+// CompareQuery scores a query name against a listed name as screening
+// does: words of the query without a partner cost more than extra words
+// of the listed name, so it is not symmetric. Attributes and the kind a
+// query looks like are weighed by Index.Search, not here.
+func CompareQuery(query, listed string, kind names.Kind) Result {
+	p := &defaultParams
+	return comparePrepared(prepareName(query, kind, p), prepareName(listed, kind, p), &scoring{kind: kind, p: p, queryA: true})
+}
+
+func comparePrepared(pa, pb []prepared, sc *scoring) Result {
 	bi, bj := -1, -1
 	bestScore := -1.0
 	for i := range pa {
@@ -105,7 +155,7 @@ func comparePrepared(pa, pb []prepared, kind names.Kind) Result {
 			if !pairAllowed(&pa[i], &pb[j]) {
 				continue
 			}
-			if s := scoreForms(&pa[i], &pb[j], kind, nil, nil); s > bestScore {
+			if s := scoreForms(&pa[i], &pb[j], sc, nil, nil); s > bestScore {
 				bestScore, bi, bj = s, i, j
 			}
 		}
@@ -114,24 +164,63 @@ func comparePrepared(pa, pb []prepared, kind names.Kind) Result {
 		return Result{}
 	}
 	var r Result
-	scoreForms(&pa[bi], &pb[bj], kind, &r, nil)
+	scoreForms(&pa[bi], &pb[bj], sc, &r, nil)
 	return r
 }
 
+// scoring is what scoreForms needs besides the two forms.
+type scoring struct {
+	kind names.Kind
+	p    *Params
+	// Which forms are a query's: in screening only a, the query; in a
+	// pairwise comparison both. Words of a query that find no partner
+	// cost more than extra words of a listed name.
+	queryA, queryB bool
+}
+
 // prepareName produces the prepared forms of a raw name.
-func prepareName(raw string, kind names.Kind) []prepared {
-	forms := names.Forms(raw, kind)
+func prepareName(raw string, kind names.Kind, p *Params) []prepared {
+	return prepareForms(raw, names.Forms(raw, kind), kind, p)
+}
+
+// prepareForms prepares the forms of the raw name.
+func prepareForms(raw string, forms []names.Form, kind names.Kind, p *Params) []prepared {
 	out := make([]prepared, 0, len(forms)+1)
 	for _, f := range forms {
-		if abjadUnidecode(f.Steps) {
+		if f.Vowelless {
 			continue
 		}
-		out = append(out, prepareForm(f, kind))
+		out = append(out, prepareForm(f, kind, p))
 	}
+	titleWord := isTitleCaseWord(raw)
 	for i := range out {
 		out[i].nameHan = out[0].hanText
+		f := &out[i]
+		f.acronymLike = !f.acronym && !titleWord && len(f.tokens) == 1 && len(f.legal) == 0 &&
+			f.tokens[0].ascii && !f.tokens[0].digits && f.tokens[0].runes >= 2 && f.tokens[0].runes <= 8
 	}
 	return dedupeForms(out)
+}
+
+// isTitleCaseWord tells a raw name of one word written as a given name is
+// ("Tim", "Sara"): such a word is a name, not initials. "TIM" and "tim"
+// could be either.
+func isTitleCaseWord(raw string) bool {
+	w := strings.TrimSpace(raw)
+	if w == "" || strings.ContainsAny(w, " \t") {
+		return false
+	}
+	first := true
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+		if first != unicode.IsUpper(r) {
+			return false
+		}
+		first = false
+	}
+	return true
 }
 
 // dedupeForms drops forms whose tokens are those of another form in another
@@ -193,32 +282,28 @@ func pairAllowed(a, b *prepared) bool {
 	return !(a.pinyin && b.pinyin && a.nameHan && b.nameHan)
 }
 
-// abjadUnidecode tells forms that unidecode made from Arabic or Hebrew
-// script: without vowels ("jnn g") they resemble too many names.
-func abjadUnidecode(steps []string) bool {
-	for _, s := range steps {
-		if strings.Contains(s, "unidecode") && (strings.Contains(s, "Arabic") || strings.Contains(s, "Hebrew")) {
-			return true
-		}
-	}
-	return false
-}
-
-func prepareForm(f names.Form, kind names.Kind) prepared {
+// prepareForm turns a form into tokens with weights. Forms that unidecode
+// made from Arabic or Hebrew script (f.Vowelless) are left out by the
+// caller: without vowels ("jnn g") they resemble too many names.
+func prepareForm(f names.Form, kind names.Kind, params *Params) prepared {
 	p := prepared{text: f.Text, steps: f.Steps, hanText: isHan(f.Text)}
-	strict := false
-	for _, st := range f.Steps {
-		switch {
-		case strings.HasPrefix(st, "pinyin of"), strings.HasPrefix(st, "Wade-Giles"):
-			strict = true
-		case strings.HasPrefix(st, "acronym of"):
-			p.acronym = true
-		case strings.Contains(st, "LAST, First"):
-			p.comma = true
-		}
-	}
+	strict := f.Reading // pinyin syllables are exact readings
+	p.acronym = f.Acronym
+	p.comma = f.Reordered
 	toks := numbersAsDigits(canonicalPhrases(f.Tokens))
-	for _, t := range toks {
+	// The first surname of a "LAST, First" name: a query that lacks it
+	// names another family (the second surname of a Spanish name, often
+	// dropped, costs as any extra word).
+	firstSurname, lastWord := -1, -1
+	switch {
+	case f.Surnames > 0 && len(toks) == len(f.Tokens):
+		firstSurname = len(toks) - f.Surnames
+	case kind != names.Organization && !f.Reordered && !f.Reading && len(toks) >= 3:
+		// A person's name of three or more words in its own order ends
+		// with the surname as often as not ("Scott Michael Miller").
+		lastWord = len(toks) - 1
+	}
+	for ti, t := range toks {
 		if t == "" {
 			continue
 		}
@@ -239,17 +324,20 @@ func prepareForm(f names.Form, kind names.Kind) prepared {
 		tk.ascii = isASCII(t)
 		switch {
 		case stopWords[t] || titles[t]:
-			tk.weight = 0.15
+			tk.weight = params.StopWeight
 		case particles[t]:
-			tk.weight = 0.3
-		case commonOrgWords[t]:
-			tk.weight = 0.5
+			tk.weight = params.ParticleWeight
+		case commonOrgWords[t] || orgWords[t]:
+			tk.weight = params.CommonOrgWeight
 		case commonGivenNames[t]:
-			tk.weight = 0.7
+			tk.weight = params.CommonGivenWeight
 		}
 		if !tk.han && !tk.digits && isASCII(t) {
 			tk.meta, tk.meta2 = matchr.DoubleMetaphone(t)
 		}
+		tk.firstSurname = ti == firstSurname
+		tk.given = firstSurname > 0 && ti < firstSurname
+		tk.lastWord = ti == lastWord
 		p.tokens = append(p.tokens, tk)
 	}
 	sort.Strings(p.legal)
@@ -426,14 +514,14 @@ func isHan(s string) bool {
 }
 
 // tokenSim scores two tokens in [0,1].
-func tokenSim(a, b *token) float64 {
+func tokenSim(a, b *token, p *Params) float64 {
 	if a.text == b.text {
 		return 1
 	}
 	if (a.digits || romanLetter(a.text)) && (b.digits || romanLetter(b.text)) && (a.digits || b.digits) {
 		// Different numbers in otherwise equal names mostly name members
 		// of one family (Fund V, Fund VI): related, worth a look.
-		return numberSim
+		return p.NumberSim
 	}
 	if a.digits || b.digits {
 		return 0
@@ -446,7 +534,7 @@ func tokenSim(a, b *token) float64 {
 		ra, _ := utf8.DecodeRuneInString(a.text)
 		rb, _ := utf8.DecodeRuneInString(b.text)
 		if ra == rb {
-			return initialSim
+			return p.InitialSim
 		}
 		return 0
 	}
@@ -463,9 +551,9 @@ func tokenSim(a, b *token) float64 {
 		}
 	}
 	if a.squeezed == b.squeezed && a.squeezed != "" {
-		return squeezedSim // doubled letters: jong/joonng, mohamed/mohammed
+		return p.SqueezedSim // doubled letters: jong/joonng, mohamed/mohammed
 	}
-	short := min(a.runes, b.runes) <= shortToken
+	short := min(a.runes, b.runes) <= p.ShortToken
 	var lev float64
 	if a.ascii && b.ascii {
 		// Similarities below minPairSim are never used: stop counting
@@ -473,7 +561,7 @@ func tokenSim(a, b *token) float64 {
 		longer := max(len(a.text), len(b.text))
 		need := minPairSim
 		if !short {
-			need = minLevLong()
+			need = minLevLong(p)
 		}
 		limit := int((1 - need) * float64(longer))
 		// The largest distance whose ratio, computed as below, reaches need.
@@ -500,7 +588,7 @@ func tokenSim(a, b *token) float64 {
 		return lev
 	}
 	if genderPair(a.text, b.text) {
-		return 0.7 // Antonio and Antonia are different people
+		return p.GenderSim // Antonio and Antonia are different people
 	}
 	var jw float64
 	if a.ascii && b.ascii {
@@ -508,37 +596,34 @@ func tokenSim(a, b *token) float64 {
 	} else {
 		jw = jaroWinkler(a.text, b.text)
 	}
-	s := levWeight*lev + (1-levWeight)*jw
+	s := p.LevWeight*lev + (1-p.LevWeight)*jw
 	if a.runes >= 5 && b.runes >= 5 && lev >= 0.5 && a.meta != "" && b.meta != "" &&
 		(a.meta == b.meta || a.meta == b.meta2 || a.meta2 == b.meta || (a.meta2 != "" && a.meta2 == b.meta2)) {
 		// Same sound: transliteration variants such as Husayn/Hussein.
-		s = math.Max(s, phoneticSim)
+		s = math.Max(s, p.PhoneticSim)
 	}
 	return s
 }
 
-// minPairSim is the least similarity at which two tokens may pair.
-const minPairSim = 0.7
-
 // minLevLong is the least Levenshtein ratio with which two tokens longer
 // than shortToken can reach minPairSim: the Jaro-Winkler part is at most
 // 1, and the phonetic rescue needs a ratio of 0.5.
-func minLevLong() float64 {
-	if levWeight <= 1-minPairSim {
+func minLevLong(p *Params) float64 {
+	if p.LevWeight <= 1-minPairSim {
 		return 0
 	}
-	return min(0.5, (levWeight-(1-minPairSim))/levWeight)
+	return min(0.5, (p.LevWeight-(1-minPairSim))/p.LevWeight)
 }
 
 // effective turns a raw token similarity into a credit: near-identical
 // tokens earn almost full credit, loose resemblances little, so that
 // different names that share letters do not add up to a match.
-func effective(s float64) float64 {
+func effective(s float64, p *Params) float64 {
 	switch {
 	case s >= 0.9:
 		return s
 	case s >= 0.7:
-		return 0.9 - (0.9-s)*fuzzSlope // slope 2: 0.7 -> 0.5, 0.8 -> 0.7
+		return 0.9 - (0.9-s)*p.FuzzSlope // slope 2: 0.7 -> 0.5, 0.8 -> 0.7
 	}
 	return 0
 }
@@ -549,14 +634,22 @@ type pairing struct {
 }
 
 // scoreForms aligns the tokens of two prepared forms and scores them. When
-// r is not nil it also fills r with the alignment, for explanations. When
-// memo is not nil, a is a query form and b an indexed form, and token
-// similarities are looked up in and added to memo.
-func scoreForms(a, b *prepared, kind names.Kind, r *Result, memo *simMemo) float64 {
+// r is not nil it also fills r with the alignment and the penalties, for
+// explanations. When memo is not nil, a is a query form and b an indexed
+// form, and token similarities are looked up in and added to memo.
+func scoreForms(a, b *prepared, sc *scoring, r *Result, memo *simMemo) float64 {
+	p := sc.p
 	ta, tb := a.tokens, b.tokens
 	// Two acronyms made by us say nothing: "China Railway Constructors"
-	// and "China Railway Construction" both give "crc".
+	// and "China Railway Construction" both give "crc". Initials made by
+	// us meet only a one-word name that could itself be initials, and
+	// never a person's: "SAP SE" is not Sanatorium Ay-Petri, "Tim
+	// Lambers" not the Taliban Islamic Movement.
 	if len(ta) == 0 || len(tb) == 0 || (a.acronym && b.acronym) {
+		return 0
+	}
+	acronym := a.acronym || b.acronym
+	if acronym && (sc.kind == names.Person || a.acronym && !b.acronymLike || b.acronym && !a.acronymLike) {
 		return 0
 	}
 	// Join split tokens of either side that match a token of the other.
@@ -575,7 +668,10 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result, memo *simMemo) float
 			if memo != nil {
 				s = memo.sim(&ta[i], &tb[j])
 			} else {
-				s = tokenSim(&ta[i], &tb[j])
+				s = tokenSim(&ta[i], &tb[j], p)
+			}
+			if s < 1 && (gluedLegal(&ta[i], &tb[j], b.legal) || gluedLegal(&tb[j], &ta[i], a.legal)) {
+				s = 1 // "SiemensAG" is "Siemens AG"
 			}
 			if s >= minPairSim {
 				pairs = append(pairs, pairing{i, j, s})
@@ -603,33 +699,61 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result, memo *simMemo) float
 	}
 	var credit, matchedW float64
 	strong := false
-	strongCount := 0
+	strongCount, distinctCount := 0, 0
 	var cbuf [32]pairing
 	chosen := cbuf[:0]
-	for _, p := range pairs {
-		if usedA[p.i] >= 0 || usedB[p.j] >= 0 {
+	for _, pr := range pairs {
+		if usedA[pr.i] >= 0 || usedB[pr.j] >= 0 {
 			continue
 		}
-		usedA[p.i], usedB[p.j] = p.j, p.i
-		chosen = append(chosen, p)
-		w := (ta[p.i].weight + tb[p.j].weight)
-		credit += effective(p.sim) * w
+		usedA[pr.i], usedB[pr.j] = pr.j, pr.i
+		chosen = append(chosen, pr)
+		w := (ta[pr.i].weight + tb[pr.j].weight)
+		sim := pr.sim
+		if acronym {
+			sim = min(sim, p.AcronymSim) // initials made by us are weaker evidence than a listed name
+		}
+		credit += effective(sim, p) * w
 		matchedW += w
-		if math.Min(ta[p.i].weight, tb[p.j].weight) >= 0.5 {
-			if p.sim >= 0.85 {
+		minW := math.Min(ta[pr.i].weight, tb[pr.j].weight)
+		if minW >= 0.5 {
+			if pr.sim >= 0.85 {
 				strong = true
 			}
-			if p.sim >= 0.75 {
+			if pr.sim >= 0.75 {
 				strongCount++
 			}
 		}
+		if minW >= distinctiveWeight && pr.sim >= 0.75 {
+			distinctCount++
+		}
 	}
-	var unA, unB, unNum float64
+	var unA, unB, unNum, surnameA, surnameB, lastA, lastB float64
+	// A person has no legal form: "Sá" in "Mauro Sá" is a name, not S.A.
+	var legalA, legalB int
+	if sc.kind == names.Person {
+		legalA, legalB = missingFrom(a.legal, b.legal), missingFrom(b.legal, a.legal)
+		unA += float64(legalA)
+		unB += float64(legalB)
+	}
+	// A "LAST, First" name none of whose given names found a partner
+	// names another person of that family.
+	givenMissing := givenUnmatched(ta, usedA) || givenUnmatched(tb, usedB)
+	distinctA, distinctB := 0, 0 // distinctive tokens without a partner
 	for i, u := range usedA {
 		if u < 0 {
 			unA += ta[i].weight
 			if ta[i].digits {
 				unNum++
+			}
+			if ta[i].weight >= distinctiveWeight {
+				distinctA++
+			}
+			if ta[i].firstSurname {
+				surnameA += ta[i].weight
+			}
+			if ta[i].lastWord {
+				lastA += ta[i].weight
 			}
 		}
 	}
@@ -639,45 +763,126 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result, memo *simMemo) float
 			if tb[j].digits {
 				unNum++
 			}
+			if tb[j].weight >= distinctiveWeight {
+				distinctB++
+			}
+			if tb[j].firstSurname {
+				surnameB += tb[j].weight
+			}
+			if tb[j].lastWord {
+				lastB += tb[j].weight
+			}
 		}
+	}
+	distinctA += legalA
+	distinctB += legalB
+	// Notes are written only when explaining (r != nil): formatting
+	// them costs allocations a search cannot afford per candidate.
+	var notes []string
+	explaining := r != nil
+	note := func(format string, args ...any) {
+		notes = append(notes, fmt.Sprintf(format, args...))
 	}
 	// Extra tokens on one side only (a missing middle name, a patronymic)
 	// cost less than tokens on both sides that found no partner, which
-	// contradict each other.
+	// contradict each other. In screening, words of the query without a
+	// partner cost more than extra words of the listed name: the query
+	// is what the user knows of the entity.
 	missing := unA + unB
-	if unA == 0 || unB == 0 {
-		// The first missing name costs little, more missing names more.
-		missing = subsetCost*min(missing, 1) + extraSubsetCost*max(missing-1, 0)
-	} else {
-		// Names on both sides without partners contradict each other.
-		missing *= contradictionCost
+	reading := (a.pinyin || b.pinyin) && sc.kind != names.Organization
+	switch {
+	case missing == 0:
+	case unA > 0 && unB > 0:
+		missing *= p.ContradictionCost
+		if explaining {
+			note("words on both sides without a partner contradict each other (cost %.2f)", missing)
+		}
+	case reading:
+		// A Chinese given name has no middle names: a syllable without a
+		// partner names another person.
+		missing *= p.ContradictionCost
+		if explaining {
+			note("a syllable of a Chinese name without a partner (cost %.2f)", missing)
+		}
+	case unA > 0 && sc.queryA && !sc.queryB:
+		missing = p.QueryMissCost * unA
+		if explaining {
+			note("query words without a partner (cost %.2f)", missing)
+		}
+	default:
+		// The first missing name costs little, more missing names more;
+		// a missing first surname as much as a query's word.
+		surname, last := surnameA+surnameB, lastA+lastB
+		rest := missing - surname - last
+		sc := p.QueryMissCost*surname + p.LastWordMissCost*last
+		missing = p.SubsetCost*min(rest, 1) + p.ExtraSubsetCost*max(rest-1, 0) + sc
+		if surname+last > 0 {
+			if explaining {
+				note("the surname is missing (cost %.2f)", sc)
+			}
+		}
+		if rest > 0 {
+			if explaining {
+				note("words on one side only (cost %.2f)", missing-sc)
+			}
+		}
 	}
 	// A number on one side only (Fund II, Company 23) names another entity.
-	missing += unNum * numberCost
+	if unNum > 0 {
+		missing += unNum * p.NumberCost
+		if explaining {
+			note("a number on one side only (cost %.2f)", unNum*p.NumberCost)
+		}
+	}
 	score := 0.0
 	if matchedW+missing > 0 {
 		score = credit / (matchedW + missing)
 	}
 	if !strong {
-		score *= 0.5
+		score *= p.WeakFactor
+		if explaining {
+			note("no near-identical word (×%.2f)", p.WeakFactor)
+		}
 	}
-	// One shared name is weak evidence that two people are the same when
-	// one of them has more names: "Julia Palmer" is not "Julia".
-	if kind != names.Organization && strongCount < 2 && max(realTokens(ta), realTokens(tb)) >= 2 {
-		score *= singleNameFactor
+	// In screening, words of the query without a partner cost
+	// QueryMissCost above; extra distinctive words of the listed name,
+	// when at most one distinctive word matched, mean another entity
+	// that shares a name: "Julia" is not "Julia Palmer", "Kia" not "Kia
+	// Nirou". (In a pairwise comparison the costs above are enough.)
+	if !sc.queryB && distinctCount < 2 && distinctB > 0 {
+		score *= p.SingleNameFactor
+		if explaining {
+			note("one shared name only, and the listed name has more (×%.2f)", p.SingleNameFactor)
+		}
+	}
+	if givenMissing {
+		score *= p.GivenMissFactor
+		if explaining {
+			note("none of the listed given names found a partner (×%.2f)", p.GivenMissFactor)
+		}
 	}
 	// Crossed pairs mean reordered tokens; persons' names change order
 	// ("Putin Vladimir"), so it costs only a little.
 	if crossed(chosen) && !a.comma && !b.comma {
-		if kind == names.Organization {
-			score -= 0.03
-		} else {
-			score -= crossedPenalty
+		pen := p.CrossedPenalty
+		switch {
+		case sc.kind == names.Organization:
+			pen = p.OrgCrossedPenalty
+		case hasPatronym(ta) || hasPatronym(tb):
+			// "Ahmad bin Hasan" and "Hasan bin Ahmad" are father and son.
+			pen = p.PatronymCrossedPenalty
+		}
+		score -= pen
+		if explaining {
+			note("words in another order (−%.2f)", pen)
 		}
 	}
 	// Different legal forms (AG vs GmbH) suggest different companies.
 	if len(a.legal) > 0 && len(b.legal) > 0 && !overlap(a.legal, b.legal) {
-		score -= legalClash
+		score -= p.LegalClash
+		if explaining {
+			note("different legal forms %s / %s (−%.2f)", strings.Join(a.legal, " "), strings.Join(b.legal, " "), p.LegalClash)
+		}
 	}
 	if score < 0 {
 		score = 0
@@ -688,10 +893,10 @@ func scoreForms(a, b *prepared, kind names.Kind, r *Result, memo *simMemo) float
 	if r == nil {
 		return score
 	}
-	*r = Result{Score: score, FormA: a.text, FormB: b.text}
+	*r = Result{Score: score, FormA: a.text, FormB: b.text, Penalties: notes}
 	for i := range ta {
 		if j := usedA[i]; j >= 0 {
-			r.Alignments = append(r.Alignments, Aligned{A: ta[i].text, B: tb[j].text, Score: round2(tokenSim(&ta[i], &tb[j]))})
+			r.Alignments = append(r.Alignments, Aligned{A: ta[i].text, B: tb[j].text, Score: round2(tokenSim(&ta[i], &tb[j], p))})
 		} else {
 			r.Alignments = append(r.Alignments, Aligned{A: ta[i].text})
 		}
@@ -712,34 +917,51 @@ func pairBefore(p, q pairing) bool {
 	return abs(p.i-p.j) < abs(q.i-q.j)
 }
 
-// Tuning knobs, chosen on the name benchmark and the negatives.
-var (
-	subsetCost        = 0.5
-	levWeight         = 0.6
-	shortToken        = 4
-	initialSim        = 0.8
-	phoneticSim       = 0.85
-	extraSubsetCost   = 0.65 // each further token missing on one side
-	fuzzSlope         = 2.0
-	contradictionCost = 1.5
-	crossedPenalty    = 0.1
-	legalClash        = 0.2
-	numberCost        = 1.5
-	numberSim         = 0.8
-	squeezedSim       = 0.92
-	singleNameFactor  = 0.85
-)
+// gluedLegal tells a token that is another's text with a legal form of
+// the other's name glued on ("siemensag" against "siemens" + AG).
+func gluedLegal(t, o *token, legal []string) bool {
+	if len(legal) == 0 || len(t.text) <= len(o.text) || !strings.HasPrefix(t.text, o.text) {
+		return false
+	}
+	rest := t.text[len(o.text):]
+	return slices.Contains(legal, rest) || slices.Contains(legal, legalForms[rest])
+}
 
-// realTokens counts the tokens that carry identity (not particles or
-// titles).
-func realTokens(ts []token) int {
+// missingFrom counts the codes of a that b lacks.
+func missingFrom(a, b []string) int {
 	n := 0
-	for i := range ts {
-		if ts[i].weight >= 0.5 {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
 			n++
 		}
 	}
 	return n
+}
+
+// hasPatronym tells a name with "bin" (ibn, ben, bint): its word order
+// says who is whose son.
+func hasPatronym(ts []token) bool {
+	for i := range ts {
+		if ts[i].text == "bin" {
+			return true
+		}
+	}
+	return false
+}
+
+// givenUnmatched tells a form with a given-name part ("LAST, First") none
+// of whose words found a partner.
+func givenUnmatched(ts []token, used []int) bool {
+	has := false
+	for i := range ts {
+		if ts[i].given && ts[i].weight >= distinctiveWeight {
+			if used[i] >= 0 {
+				return false
+			}
+			has = true
+		}
+	}
+	return has
 }
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
@@ -773,6 +995,10 @@ func abs(x int) int {
 	return x
 }
 
+// joinedSim is how close two joined tokens must come to the other side's
+// token ("jin ping" against "jinping").
+const joinedSim = 0.85
+
 // mergeJoined joins adjacent tokens of ts when the joined text matches a
 // token of other better than the parts do ("jin ping" against "jinping").
 func mergeJoined(ts, other []token) []token {
@@ -794,7 +1020,7 @@ func mergeJoined(ts, other []token) []token {
 					continue
 				}
 				joined := ts[i].text + ts[i+1].text
-				if (!ts[i].strict && !o.strict && levRatio(joined, o.text) >= 0.85) || joined == o.text {
+				if (!ts[i].strict && !o.strict && levRatio(joined, o.text) >= joinedSim) || joined == o.text {
 					t := token{text: joined, runes: ts[i].runes + ts[i+1].runes, letters: ts[i].letters | ts[i+1].letters,
 						weight: math.Max(ts[i].weight, ts[i+1].weight), han: ts[i].han, strict: ts[i].strict, id: -1,
 						ascii: ts[i].ascii && ts[i+1].ascii}
@@ -1045,6 +1271,7 @@ func toRunes(s string, buf []rune) []rune {
 // simMemo remembers the token similarities computed during one search:
 // the forms of a name and of its candidates share most of their tokens.
 type simMemo struct {
+	p           *Params
 	queryTokens int      // distinct query tokens
 	gen         uint32   // search number; slotGen entries of older searches are stale
 	slotGen     []uint32 // index token id -> search that gave it a slot
@@ -1071,7 +1298,7 @@ func (m *simMemo) reset(n, vocab int) {
 // sim is tokenSim(q, e) for query token q and indexed token e.
 func (m *simMemo) sim(q, e *token) float64 {
 	if q.id < 0 || e.id < 0 {
-		return tokenSim(q, e)
+		return tokenSim(q, e, m.p)
 	}
 	if m.slotGen[e.id] != m.gen {
 		m.slotGen[e.id] = m.gen
@@ -1083,7 +1310,7 @@ func (m *simMemo) sim(q, e *token) float64 {
 	i := int(m.slotOf[e.id])*m.queryTokens + int(q.id)
 	s := m.sims[i]
 	if s < 0 {
-		s = tokenSim(q, e)
+		s = tokenSim(q, e, m.p)
 		m.sims[i] = s
 	}
 	return s

@@ -27,13 +27,20 @@ type Index struct {
 	formNorm   []float32
 	formEntity []uint32
 	pool       sync.Pool // *searchState
+	p          Params
 }
 
 type indexedEntity struct {
-	entry     *ties.Entry
-	kind      names.Kind
-	countries []string
-	forms     []uint32 // ids of the entity's forms
+	entry       *ties.Entry
+	kind        names.Kind
+	countries   []string
+	births      []ties.Date // dates of birth, for persons
+	identifiers []string    // identifier values, folded (identifierKey)
+	forms       []uint32    // ids of the entity's forms
+	// The source records consolidated into this entity, and every
+	// designation with the list version it came from.
+	records      []RecordRef
+	designations []SourcedDesignation
 }
 
 type indexedForm struct {
@@ -46,23 +53,38 @@ type indexedForm struct {
 // Option configures Build.
 type Option func(*buildConfig)
 
-type buildConfig struct{}
+type buildConfig struct {
+	params *Params
+}
+
+// WithParams builds the index with other scoring parameters than
+// DefaultParams (for tuning and evaluation).
+func WithParams(p Params) Option {
+	return func(c *buildConfig) { c.params = &p }
+}
 
 // Build indexes the names of entries: primary names, aliases and every
-// form names.Forms gives for each.
+// form names.Forms gives for each. Entries that are one entity
+// (consolidate) are indexed as one, so a search shows it once with all
+// its designations. The caller's entries are not changed.
 func Build(entries []ties.Entry, opts ...Option) *Index {
-	entries = mergeSameEntity(slices.Clone(entries)) // the index must not change under the caller
-	ix := &Index{keys: map[string]uint32{}, exact: map[string][]uint32{}}
+	groups := consolidate(entries)
+	ix := &Index{keys: map[string]uint32{}, exact: map[string][]uint32{}, p: DefaultParams()}
 	var cfg buildConfig
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.params != nil {
+		ix.p = *cfg.params
+	}
 	formKeys := [][]uint32{}
 	tokenIDs := map[string]int32{}
-	for ei := range entries {
-		e := &entries[ei]
+	for gi := range groups {
+		e := &groups[gi].entry
 		nk := kindOf(e.Entity.Kind)
-		ie := indexedEntity{entry: e, kind: nk, countries: entityCountries(&e.Entity)}
+		ie := indexedEntity{entry: e, kind: nk, countries: entityCountries(&e.Entity),
+			births: entityBirths(&e.Entity), identifiers: entityIdentifiers(&e.Entity),
+			records: groups[gi].records, designations: groups[gi].designations}
 		seen := map[string]bool{}
 		for ni, n := range e.Entity.Names {
 			if t := names.Normalize(n.Text); t != "" {
@@ -70,7 +92,7 @@ func Build(entries []ties.Entry, opts ...Option) *Index {
 					ix.exact[t] = append(l, uint32(len(ix.entities)))
 				}
 			}
-			for _, p := range prepareName(n.Text, nk) {
+			for _, p := range prepareName(n.Text, nk, &ix.p) {
 				if len(p.tokens) == 0 || seen[p.text] {
 					continue
 				}
@@ -264,8 +286,21 @@ type Query struct {
 	Kind      ties.EntityKind // "" matches any kind
 	Lists     []string        // list ids such as "SDN"; empty: all
 	Countries []string        // ISO codes; empty: all
-	Threshold float64         // 0: DefaultThreshold
+	Threshold float64         // 0: the index's Params.Threshold
 	Limit     int             // 0: 10
+	// Attributes of the queried entity besides its name: evidence that
+	// raises or lowers the score, not a filter.
+	Attributes Attributes
+}
+
+// Attributes are facts about a queried person or organization. Each one
+// given is compared with the entity's: agreement raises the score,
+// conflict lowers it (a different birth year rules a person out), and the
+// explanation says which.
+type Attributes struct {
+	BirthDate   ties.Date // zero: not given; a year alone is fine
+	Countries   []string  // ISO 3166-1 alpha-2 codes: nationality, citizenship, residence, registration
+	Identifiers []string  // passport, national id, IMO, registration or tax numbers, as written
 }
 
 // Match is one entity found for a query.
@@ -288,6 +323,12 @@ type Match struct {
 	EntityForm  string    // the form of the matched name that matched
 	Alignments  []Aligned // token pairs
 	Steps       []string  // transformations of the forms used
+	Penalties   []string  // what lowered the name score, in words
+	Evidence    []string  // the attributes compared and what each did
+	// Every designation of the (consolidated) entity, with the list
+	// version each came from, and the source records it was made of.
+	Designations []SourcedDesignation
+	Records      []RecordRef
 }
 
 type searchState struct {
@@ -322,19 +363,24 @@ const maxPostingShare = 0.005
 func (ix *Index) Search(q Query) []Match {
 	threshold := q.Threshold
 	if threshold == 0 {
-		threshold = DefaultThreshold
+		threshold = ix.p.Threshold
 	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 10
 	}
 	qkind := kindOf(q.Kind)
-	qforms := prepareName(q.Text, qkind)
+	qforms := prepareName(q.Text, qkind, &ix.p)
 	if len(qforms) == 0 || len(ix.forms) == 0 {
 		return nil
 	}
+	hint := kindUnknown
+	if qkind == names.Unknown {
+		hint = looksLike(q.Text, qforms)
+	}
 	st := ix.pool.Get().(*searchState)
 	defer ix.pool.Put(st)
+	st.memo.p = &ix.p
 	st.memo.reset(numberQueryTokens(qforms, st), ix.vocab)
 	if st.memo.gen == 1 { // first search with st, or stamps wrapped
 		clear(st.entitySeen)
@@ -433,7 +479,7 @@ func (ix *Index) Search(q Query) []Match {
 			continue
 		}
 		picked++
-		m, ok := ix.scoreEntity(e, qforms, qkind, q, threshold, &st.memo)
+		m, ok := ix.scoreEntity(e, qforms, qkind, hint, q, threshold, &st.memo)
 		if ok && m.Score >= threshold {
 			out = append(out, m)
 		}
@@ -513,6 +559,19 @@ func bestDesignation(ds []ties.Designation, lists []string) (ties.Designation, b
 	return best, found
 }
 
+// firstListed is the earliest start of the designations on d's list with
+// d's list id: an entity re-listed in later editions (1260H, 1286) was
+// first listed then.
+func firstListed(ds []ties.Designation, d ties.Designation) ties.Date {
+	first := d.Start
+	for _, x := range ds {
+		if strings.EqualFold(x.ListID, d.ListID) && !x.Start.IsZero() && (first.IsZero() || x.Start.Before(first)) {
+			first = x.Start
+		}
+	}
+	return first
+}
+
 func better(a, b ties.Designation) bool {
 	if a.End.IsZero() != b.End.IsZero() {
 		return a.End.IsZero()
@@ -529,12 +588,14 @@ func containsFold(xs []string, s string) bool {
 	return false
 }
 
-// scoreEntity scores the query against every form of every name of e.
-func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Kind, q Query, threshold float64, memo *simMemo) (Match, bool) {
+// scoreEntity scores the query against every form of every name of e,
+// then weighs the kind the query looks like and the attributes it gives.
+func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Kind, hint kindHint, q Query, threshold float64, memo *simMemo) (Match, bool) {
 	kind := qkind
 	if kind == names.Unknown {
 		kind = e.kind
 	}
+	sc := scoring{kind: kind, p: &ix.p, queryA: true}
 	bestScore, bestForm, bestQ := -1.0, -1, -1
 	for _, fid := range e.forms {
 		f := &ix.forms[fid]
@@ -542,16 +603,29 @@ func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Ki
 			if !pairAllowed(&qforms[i], &f.prep) {
 				continue
 			}
-			if s := scoreForms(&qforms[i], &f.prep, kind, nil, memo); s > bestScore {
+			if s := scoreForms(&qforms[i], &f.prep, &sc, nil, memo); s > bestScore {
 				bestScore, bestForm, bestQ = s, int(fid), i
 			}
 		}
 	}
-	if bestForm < 0 || bestScore < threshold {
+	if bestForm < 0 {
+		return Match{}, false
+	}
+	// A query that looks like the other kind is weighed down, unless it
+	// is exactly a name the list gives ("ICT CAS" is the institute's).
+	factor, kindNote := 1.0, ""
+	if bestScore < 1 {
+		factor, kindNote = ix.kindFactor(hint, e.kind)
+	}
+	adjusted, evidence := ix.p.weighAttributes(bestScore*factor, &q.Attributes, e)
+	if adjusted < threshold {
 		return Match{}, false
 	}
 	var best Result
-	scoreForms(&qforms[bestQ], &ix.forms[bestForm].prep, kind, &best, memo)
+	scoreForms(&qforms[bestQ], &ix.forms[bestForm].prep, &sc, &best, memo)
+	if kindNote != "" {
+		best.Penalties = append(best.Penalties, kindNote)
+	}
 	ent := &e.entry.Entity
 	name := ent.Names[ix.forms[bestForm].name]
 	m := Match{
@@ -559,7 +633,7 @@ func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Ki
 		Name:        ent.PrimaryName(),
 		MatchedName: name.Text,
 		NameSource:  name.Source,
-		Score:       round3(best.Score),
+		Score:       round3(adjusted),
 		VersionID:   e.entry.VersionID,
 		Dataset:     e.entry.Dataset,
 		Kind:        ent.Kind,
@@ -567,11 +641,15 @@ func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Ki
 		EntityForm:  best.FormB,
 		Alignments:  best.Alignments,
 		Steps:       best.Steps,
+		Penalties:   best.Penalties,
+		Evidence:    evidence,
 	}
 	if d, ok := bestDesignation(e.entry.Designations, q.Lists); ok {
-		m.ListID, m.SourceID, m.ListedOn, m.Authority, m.Program = d.ListID, d.SourceID, d.Start, d.Authority, d.Program
+		m.ListID, m.SourceID, m.ListedOn, m.Authority, m.Program = d.ListID, d.SourceID, firstListed(e.entry.Designations, d), d.Authority, d.Program
 	}
-	m.Explanation = explain(q.Text, name, best)
+	m.Designations, m.Records = e.designations, e.records
+	best.Score = adjusted
+	m.Explanation = explain(q.Text, name, best, evidence)
 	return m, true
 }
 
@@ -579,7 +657,7 @@ func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
 // explain says in one line which name matched, how the tokens aligned and
 // which transformations were used.
-func explain(query string, name ties.Name, r Result) string {
+func explain(query string, name ties.Name, r Result, evidence []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%q matched %s %q", query, nameTypeWord(name.Type), name.Text)
 	if name.Source != "" {
@@ -588,6 +666,12 @@ func explain(query string, name ties.Name, r Result) string {
 	fmt.Fprintf(&b, " with score %.2f: %s", r.Score, r.AlignmentText())
 	if len(r.Steps) > 0 {
 		fmt.Fprintf(&b, "; via %s", strings.Join(r.Steps, "; "))
+	}
+	if len(r.Penalties) > 0 {
+		fmt.Fprintf(&b, "; lowered by: %s", strings.Join(r.Penalties, "; "))
+	}
+	if len(evidence) > 0 {
+		fmt.Fprintf(&b, "; attributes: %s", strings.Join(evidence, "; "))
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"strings"
 	"testing"
 
 	"ties"
@@ -30,5 +31,71 @@ func TestSameEntityInSeveralRowsIsOneMatch(t *testing.T) {
 	}
 	if len(entries[0].Designations) != 1 || len(entries[0].Entity.Names) != 2 {
 		t.Errorf("Build changed the caller's entries: %+v", entries[0])
+	}
+}
+
+// The SDN entry 2676 carried by the CSL and by OFAC's own files is one
+// entity; an organization whose primary name is a name of another, of the
+// same country, is one; two people of the same name are not.
+func TestConsolidateAcrossSources(t *testing.T) {
+	org := func(id, list, src, name, alias, country string) ties.Entry {
+		return ties.Entry{Dataset: strings.SplitN(id, ":", 2)[0], VersionID: 1, Record: ties.Record{
+			Entity: ties.Entity{ID: id, Kind: ties.KindOrganization, Countries: []string{country}, Names: []ties.Name{
+				{Text: name, Type: ties.NamePrimary}, {Text: alias, Type: ties.NameAlias}}},
+			Designations: []ties.Designation{{EntityID: id, ListID: list, SourceID: src, Start: ties.MustDate("2022-12-16")}},
+		}}
+	}
+	person := func(id, list, src, name string) ties.Entry {
+		return ties.Entry{Dataset: strings.SplitN(id, ":", 2)[0], Record: ties.Record{
+			Entity:       ties.Entity{ID: id, Kind: ties.KindPerson, Names: []ties.Name{{Text: name, Type: ties.NamePrimary}}},
+			Designations: []ties.Designation{{EntityID: id, ListID: list, SourceID: src}},
+		}}
+	}
+	entries := []ties.Entry{
+		person("ofac:2676", "SDN", "2676", "AL-ZAWAHIRI, Ayman"),
+		person("csl:2676", "SDN", "2676", "AL ZAWAHIRI, Dr. Ayman"),
+		org("csl:abc", "EL", "abc", "Chinese Academy of Sciences Institute of Computing Technology", "ICT CAS", "CN"),
+		org("uscn:1286-ict", "1286", "ict", "Chinese Academy of Sciences (CAS) – Institute of Computing Technology (ICT)", "ICT CAS", "CN"),
+		org("csl:other", "EL", "other", "Chinese Academy of Sciences Institute of Computing Technology", "ICT", "IR"), // another country
+		// A subsidiary whose alias is its parent's name stays apart.
+		org("csl:sub", "CMIC", "sub", "Huawei Technologies Co., Ltd.", "Huawei Investment & Holding Co., Ltd.", "CN"),
+		org("csl:parent", "CMIC", "parent", "Huawei Investment & Holding Co., Ltd.", "Huawei", "CN"),
+		person("un:1", "UN", "QDi.1", "Zhang Wei"),
+		person("csl:9", "EL", "9", "Zhang Wei"),
+	}
+	ix := Build(entries)
+	if ix.Len() != 7 {
+		t.Errorf("%d entities, want 7 (Zawahiri once, ICT once, the Iranian namesake, Huawei and its parent, two Zhang Wei)", ix.Len())
+	}
+	ms := ix.Search(Query{Text: "Ayman al-Zawahiri"})
+	if len(ms) != 1 || ms[0].EntityID != "csl:2676" || len(ms[0].Records) != 2 {
+		t.Fatalf("Zawahiri: %+v", ms)
+	}
+	ms = ix.Search(Query{Text: "ICT CAS", Countries: []string{"CN"}})
+	if len(ms) != 1 {
+		t.Fatalf("ICT CAS: %d results: %+v", len(ms), ms)
+	}
+	lists := map[string]bool{}
+	for _, d := range ms[0].Designations {
+		lists[d.ListID] = true
+	}
+	if !lists["EL"] || !lists["1286"] || ms[0].EntityID != "csl:abc" {
+		t.Errorf("ICT CAS: entity %s, designations %+v", ms[0].EntityID, ms[0].Designations)
+	}
+	if got := ix.Search(Query{Text: "Zhang Wei", Kind: ties.KindPerson}); len(got) != 2 {
+		t.Errorf("two people named Zhang Wei merged: %+v", got)
+	}
+}
+
+func TestParenthesesThatRepeatTheName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Huawei Technologies Co., Ltd. (Huawei)":                                      "huawei technologies co ltd",
+		"Chinese Academy of Sciences (CAS) – Institute of Computing Technology (ICT)": "chinese academy of sciences institute of computing technology",
+		"Huawei Technologies (UK) Co., Ltd.":                                          "huawei technologies uk co ltd",
+		"Huawei":                                                                      "",
+	} {
+		if got := mergeableName(in); got != want {
+			t.Errorf("mergeableName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -124,3 +124,30 @@ var numberWords = map[string]int{
 	"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
 	"fourth": 4, "4th": 4, "fifth": 5, "5th": 5,
 }
+
+// orgWords are words that only organizations' names have; with
+// commonOrgWords and legal forms they mark a query as an organization's
+// name.
+var orgWords = map[string]bool{
+	"ministry": true, "committee": true, "organization": true, "organisation": true,
+	"agency": true, "bureau": true, "association": true, "foundation": true,
+	"front": true, "movement": true, "party": true, "army": true, "brigade": true,
+	"council": true, "society": true, "union": true, "airlines": true, "airline": true,
+	"aviation": true, "factory": true, "plant": true, "works": true, "laboratory": true,
+	"laboratories": true, "school": true, "college": true, "hospital": true,
+	"trust": true, "fund": true, "partners": true, "capital": true, "systems": true,
+	"solutions": true, "logistics": true, "energy": true, "oil": true, "gas": true,
+	"petroleum": true, "chemical": true, "chemicals": true, "pharmaceutical": true,
+	"pharmaceuticals": true, "marine": true, "navigation": true, "media": true,
+	"network": true, "networks": true, "software": true, "electric": true,
+	"motors": true, "automotive": true, "airways": true, "insurance": true,
+	"securities": true, "finance": true, "financial": true, "exchange": true,
+	"resources": true, "mining": true, "metals": true, "steel": true, "construction": true,
+	"telecom": true, "telecommunications": true, "communications": true, "semiconductor": true,
+	"manufacturing": true, "products": true, "corp": true, "co": true, "inc": true,
+	"department": true, "office": true, "directorate": true, "authority": true,
+	"commission": true, "administration": true, "force": true, "forces": true,
+	"battalion": true, "regiment": true, "division": true, "guard": true, "corps": true,
+	"station": true, "port": true, "airport": true, "hotel": true, "restaurant": true,
+	"store": true, "shop": true, "market": true, "studio": true, "studios": true,
+}

@@ -10,7 +10,7 @@ type formSet struct {
 	forms []Form
 }
 
-func (fs *formSet) add(text string, steps ...string) bool {
+func (fs *formSet) add(text string, d Derivation, steps ...string) bool {
 	if text == "" || len(fs.forms) >= MaxForms {
 		return false
 	}
@@ -19,7 +19,7 @@ func (fs *formSet) add(text string, steps ...string) bool {
 			return false
 		}
 	}
-	fs.forms = append(fs.forms, Form{Text: text, Tokens: strings.Fields(text), Steps: steps})
+	fs.forms = append(fs.forms, Form{Text: text, Tokens: strings.Fields(text), Steps: steps, Derivation: d})
 	return true
 }
 
@@ -46,22 +46,23 @@ func Forms(name string, kind Kind) []Form {
 		return nil
 	}
 	fs := formSet{forms: make([]Form, 0, 4)}
-	fs.add(plain)
-	base, baseSteps := plain, []string(nil)
+	fs.add(plain, Derivation{})
+	base, baseSteps, baseD := plain, []string(nil), Derivation{}
 	if kind != Organization {
-		if re, ok := reorderComma(name, kind); ok && fs.add(re, `"LAST, First" order: `+plain+" = "+re) {
-			base, baseSteps = re, fs.forms[len(fs.forms)-1].Steps
+		if re, surnames, ok := reorderComma(name, kind); ok && fs.add(re, Derivation{Reordered: true}, `"LAST, First" order: `+plain+" = "+re) {
+			base, baseSteps, baseD = re, fs.forms[len(fs.forms)-1].Steps, Derivation{Reordered: true}
+			fs.forms[len(fs.forms)-1].Surnames = surnames
 		}
 	}
 	latin := base // the Latin-script form legal forms and acronyms work on
-	latinSteps := baseSteps
+	latinSteps, latinD := baseSteps, baseD
 	switch {
 	case hasHan(base):
-		latin, latinSteps = hanForms(&fs, base, baseSteps, kind)
+		latin, latinSteps = hanForms(&fs, base, baseSteps, baseD, kind)
 	case !isASCII(base):
-		latin, latinSteps = scriptForms(&fs, base, baseSteps)
+		latin, latinSteps, latinD = scriptForms(&fs, base, baseSteps, baseD)
 	case kind != Organization:
-		romanizationForms(&fs, name, plain, baseSteps, kind)
+		romanizationForms(&fs, name, plain, baseSteps, baseD, kind)
 	}
 	if latin == "" || kind == Person || fs.full() {
 		return fs.forms
@@ -70,12 +71,14 @@ func Forms(name string, kind Kind) []Form {
 	pre, core, suf := splitLegal(tokens, kind != Organization)
 	if len(pre)+len(suf) > 0 {
 		t := strings.Join(append(append(append([]string{}, pre...), core...), suf...), " ")
-		fs.add(t, appendStep(latinSteps, "legal forms canonicalized: "+latin+" = "+t)...)
+		fs.add(t, latinD, appendStep(latinSteps, "legal forms canonicalized: "+latin+" = "+t)...)
 	}
 	if kind == Organization && isASCII(latin) {
 		// Two-letter acronyms match too much to be worth a form.
 		if a := Acronym(core); len(a) >= 3 {
-			fs.add(a, appendStep(latinSteps, "acronym of "+strings.Join(core, " ")+" = "+a)...)
+			ad := latinD
+			ad.Acronym = true
+			fs.add(a, ad, appendStep(latinSteps, "acronym of "+strings.Join(core, " ")+" = "+a)...)
 		}
 	}
 	return fs.forms
@@ -89,34 +92,34 @@ func appendStep(steps []string, more ...string) []string {
 // reorderComma turns "SALEK, ABDULHAI" into "abdulhai salek". It applies to
 // names with exactly one comma; for unknown kinds, not when the part after
 // the comma is a legal form ("Acme, Inc.").
-func reorderComma(name string, kind Kind) (string, bool) {
+func reorderComma(name string, kind Kind) (string, int, bool) {
 	i := strings.IndexByte(name, ',')
 	if i < 0 {
 		i = strings.Index(name, "，") // full-width comma
 		if i < 0 {
-			return "", false
+			return "", 0, false
 		}
 		name = name[:i] + "," + name[i+len("，"):]
 	}
 	if strings.IndexByte(name[i+1:], ',') >= 0 {
-		return "", false
+		return "", 0, false
 	}
 	last, first := Normalize(name[:i]), Normalize(name[i+1:])
 	if last == "" || first == "" {
-		return "", false
+		return "", 0, false
 	}
 	if kind == Unknown {
 		ft := strings.Fields(first)
 		if n, _ := matchLegal(ft, 0, true); n > 0 {
-			return "", false
+			return "", 0, false
 		}
 	}
-	return first + " " + last, true
+	return first + " " + last, len(strings.Fields(last)), true
 }
 
 // scriptForms adds transliterations of non-Latin, non-Han text and returns
 // the first Latin form with its steps.
-func scriptForms(fs *formSet, base string, baseSteps []string) (string, []string) {
+func scriptForms(fs *formSet, base string, baseSteps []string, baseD Derivation) (string, []string, Derivation) {
 	script := Script(base)
 	type variant struct{ text, scheme string }
 	var vs []variant
@@ -152,28 +155,30 @@ func scriptForms(fs *formSet, base string, baseSteps []string) (string, []string
 			vs = append(vs, variant{collapseLongVowels(l), "long vowels shortened"})
 		}
 	}
-	first, firstSteps := "", []string(nil)
+	first, firstSteps, firstD := "", []string(nil), baseD
 	for _, v := range vs {
 		if v.text == "" || !isASCII(v.text) {
 			continue
 		}
+		d := baseD
+		d.Vowelless = v.scheme == "unidecode" && (script == "Arabic" || script == "Hebrew")
 		steps := appendStep(baseSteps, "transliterated ("+script+", "+v.scheme+"): "+base+" = "+v.text)
-		fs.add(v.text, steps...)
+		fs.add(v.text, d, steps...)
 		if first == "" {
-			first, firstSteps = v.text, steps
+			first, firstSteps, firstD = v.text, steps, d
 		}
 	}
-	return first, firstSteps
+	return first, firstSteps, firstD
 }
 
 // hanForms adds the Simplified and pinyin forms of a name with Han
 // characters and returns the main pinyin form with its steps.
-func hanForms(fs *formSet, base string, baseSteps []string, kind Kind) (string, []string) {
+func hanForms(fs *formSet, base string, baseSteps []string, baseD Derivation, kind Kind) (string, []string) {
 	simp := toSimplified(base)
 	steps := baseSteps
 	if simp != base {
 		steps = appendStep(baseSteps, "traditional to simplified: "+base+" = "+simp)
-		fs.add(simp, steps...)
+		fs.add(simp, baseD, steps...)
 	}
 	tokens := strings.Fields(simp)
 	han := ""
@@ -187,6 +192,8 @@ func hanForms(fs *formSet, base string, baseSteps []string, kind Kind) (string, 
 	if allHanTokens {
 		han = strings.Join(tokens, "")
 	}
+	reading := baseD
+	reading.Reading = true
 	n := utf8.RuneCountInString(han)
 	person := kind == Person && n >= 2 && n <= 4
 	if kind == Unknown && (n == 2 || n == 3 || n == 4 && len(han) >= 6 && compoundSurnames[han[:6]] != "") {
@@ -203,9 +210,9 @@ func hanForms(fs *formSet, base string, baseSteps []string, kind Kind) (string, 
 			py := appendStep(steps, "pinyin of "+han+" = "+sylText,
 				"surname "+sur+" = "+surPy+", given name "+given+" = "+g)
 			main := surPy + " " + g
-			fs.add(main, py...)
-			fs.add(g+" "+surPy, appendStep(py, "given name first: "+g+" "+surPy)...)
-			fs.add(sylText, appendStep(steps, "pinyin of "+han+" = "+sylText)...)
+			fs.add(main, reading, py...)
+			fs.add(g+" "+surPy, reading, appendStep(py, "given name first: "+g+" "+surPy)...)
+			fs.add(sylText, reading, appendStep(steps, "pinyin of "+han+" = "+sylText)...)
 			return main, py
 		}
 	}
@@ -227,12 +234,12 @@ func hanForms(fs *formSet, base string, baseSteps []string, kind Kind) (string, 
 	}
 	text := sb.String()
 	py := appendStep(steps, "pinyin of "+simp+" = "+text)
-	fs.add(text, py...)
+	fs.add(text, reading, py...)
 	if len(tokens) > 1 && kind != Organization {
 		// Foreign names written in Han separate words with "·"
 		// (弗拉基米尔·普京): each word's syllables belong together.
 		j := strings.Join(joined, " ")
-		fs.add(j, appendStep(py, "syllables joined per word: "+j)...)
+		fs.add(j, reading, appendStep(py, "syllables joined per word: "+j)...)
 	}
 	if kind != Person {
 		pre, core, suf := splitLegal(tokens, kind != Organization)
@@ -255,7 +262,7 @@ func hanForms(fs *formSet, base string, baseSteps []string, kind Kind) (string, 
 				cb.WriteByte(' ')
 			}
 			c := strings.TrimSpace(cb.String())
-			fs.add(c, appendStep(py, "legal forms canonicalized: "+strings.Join(core, " ")+" + "+strings.Join(append(pre, suf...), " ")+" = "+c)...)
+			fs.add(c, reading, appendStep(py, "legal forms canonicalized: "+strings.Join(core, " ")+" + "+strings.Join(append(pre, suf...), " ")+" = "+c)...)
 		}
 	}
 	// Legal forms and acronyms were handled above on the Han text.
@@ -265,7 +272,7 @@ func hanForms(fs *formSet, base string, baseSteps []string, kind Kind) (string, 
 // romanizationForms adds pinyin readings of Latin-script Chinese names:
 // Wade-Giles and Cantonese spellings, and pinyin given names whose syllables
 // were written apart ("Xi Jin-ping", "Xi Jin Ping" -> "xi jinping").
-func romanizationForms(fs *formSet, name, plain string, baseSteps []string, kind Kind) {
+func romanizationForms(fs *formSet, name, plain string, baseSteps []string, baseD Derivation, kind Kind) {
 	// Quick rejection keeps Latin names fast: a Chinese name has at most
 	// four words of at most six letters per syllable.
 	n := 0
@@ -283,11 +290,13 @@ func romanizationForms(fs *formSet, name, plain string, baseSteps []string, kind
 		return
 	}
 	if first, second, ok := chineseReadings(words); ok {
+		reading := baseD
+		reading.Reading = true
 		t := strings.Join(first, " ")
-		fs.add(t, appendStep(baseSteps, "Wade-Giles/Cantonese read as pinyin: "+plain+" = "+t)...)
+		fs.add(t, reading, appendStep(baseSteps, "Wade-Giles/Cantonese read as pinyin: "+plain+" = "+t)...)
 		if second != nil {
 			t2 := strings.Join(second, " ")
-			fs.add(t2, appendStep(baseSteps, "Wade-Giles/Cantonese read as pinyin (alternative readings): "+plain+" = "+t2)...)
+			fs.add(t2, reading, appendStep(baseSteps, "Wade-Giles/Cantonese read as pinyin (alternative readings): "+plain+" = "+t2)...)
 		}
 	}
 	// Already pinyin: join the syllables of a given name.
@@ -311,9 +320,9 @@ func romanizationForms(fs *formSet, name, plain string, baseSteps []string, kind
 	}
 	if hyphen {
 		t := strings.Join(joined, " ")
-		fs.add(t, appendStep(baseSteps, "pinyin syllables of a hyphenated name joined: "+t)...)
+		fs.add(t, baseD, appendStep(baseSteps, "pinyin syllables of a hyphenated name joined: "+t)...)
 	} else if kind == Person && len(joined) == 3 {
 		t := joined[0] + " " + joined[1] + joined[2]
-		fs.add(t, appendStep(baseSteps, "pinyin given name syllables joined: "+t)...)
+		fs.add(t, baseD, appendStep(baseSteps, "pinyin given name syllables joined: "+t)...)
 	}
 }

@@ -27,6 +27,20 @@ type Form struct {
 	Text   string   // the tokens joined by single spaces
 	Tokens []string // lower-case ASCII (or Han when no reading applies) tokens
 	Steps  []string // e.g. "pinyin of 中国科学院 = zhong guo ke xue yuan"
+	// How the form was derived, for scoring; Steps say the same in words
+	// for people, and rewording them changes no score.
+	Derivation
+	// Surnames is, in a form reordered from "LAST, First", how many of
+	// its last tokens were the surname part; 0 when not known.
+	Surnames int
+}
+
+// Derivation tells how a form was made from its name.
+type Derivation struct {
+	Reordered bool // "LAST, First" turned into "first last"
+	Reading   bool // pinyin of Han characters, or Wade-Giles/Cantonese read as pinyin: syllables are exact
+	Acronym   bool // the initials of the name's words
+	Vowelless bool // unidecode of an abjad (Arabic, Hebrew): vowels lost
 }
 
 // MaxForms bounds the number of forms Forms returns, so that an index over

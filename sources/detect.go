@@ -12,29 +12,37 @@ import (
 	"strings"
 )
 
-// Formats Detect returns. The list formats "csl", "csl-json", "ofac" and
-// "un" have parsers in sources/csl, sources/ofac and sources/un; "ftm",
-// "ror", "openalex", "aspi" and "ties" (the native format) have their own
-// packages; "1260h", "1286", "889", "5949", "154", "fcc", "mieu" and
-// "cn-counter" are the table mappings of sources/uscn.
+// Formats Detect returns. The list formats "csl", "csl-json",
+// "csl-legacy" (the older "Source List" layout), "ofac" (the CSV set),
+// "ofac-xml" (sdn.xml, consolidated.xml) and "un" have parsers in
+// sources/csl, sources/ofac and sources/un; "ftm", "ror", "aspi" and
+// "ties" (the native format) have their own packages; "openalex" (works),
+// "openalex-institutions" and "openalex-authors" are the readers of
+// sources/openalex, chosen by the entity type in the file; "1260h",
+// "1286", "889", "5949", "154", "fcc", "mieu" and "cn-counter" are the
+// table mappings of sources/uscn.
 const (
-	FormatCSL       = "csl"
-	FormatCSLJSON   = "csl-json"
-	FormatOFAC      = "ofac"
-	FormatUN        = "un"
-	FormatFtM       = "ftm"
-	Format1260H     = "1260h"
-	Format1286      = "1286"
-	FormatFCC       = "fcc"
-	FormatROR       = "ror"
-	FormatOpenAlex  = "openalex"
-	FormatASPI      = "aspi"
-	FormatTies      = "ties"
-	FormatNDAA889   = "889"
-	FormatNDAA5949  = "5949"
-	FormatNDAA154   = "154"
-	FormatMIEU      = "mieu"
-	FormatCNCounter = "cn-counter"
+	FormatCSL                  = "csl"
+	FormatCSLJSON              = "csl-json"
+	FormatCSLLegacy            = "csl-legacy"
+	FormatOFAC                 = "ofac"
+	FormatOFACXML              = "ofac-xml"
+	FormatUN                   = "un"
+	FormatFtM                  = "ftm"
+	Format1260H                = "1260h"
+	Format1286                 = "1286"
+	FormatFCC                  = "fcc"
+	FormatROR                  = "ror"
+	FormatOpenAlex             = "openalex"
+	FormatOpenAlexInstitutions = "openalex-institutions"
+	FormatOpenAlexAuthors      = "openalex-authors"
+	FormatASPI                 = "aspi"
+	FormatTies                 = "ties"
+	FormatNDAA889              = "889"
+	FormatNDAA5949             = "5949"
+	FormatNDAA154              = "154"
+	FormatMIEU                 = "mieu"
+	FormatCNCounter            = "cn-counter"
 )
 
 // Detect names the format of a file from its path and first bytes (a few
@@ -118,7 +126,9 @@ func detectXML(path string, head []byte) (string, error) {
 		case "CONSOLIDATED_LIST":
 			return FormatUN, nil
 		case "sdnList":
-			return "", &Error{File: path, Err: errors.New("OFAC XML (sdnList) is not supported: load the legacy CSV set (sdn.csv, alt.csv, add.csv) instead")}
+			// sdn.xml and consolidated.xml alike; the file name tells them
+			// apart (ofac.IsNonSDNXML).
+			return FormatOFACXML, nil
 		default:
 			return "", &Error{File: path, Err: fmt.Errorf("unknown XML format (root element <%s>)", root)}
 		}
@@ -133,10 +143,15 @@ func detectJSON(path string, head []byte) (string, error) {
 		return FormatASPI, nil
 	case has(`"federal_register_notice"`) || has(`"alt_names"`) && has(`"source"`):
 		return FormatCSLJSON, nil
-	case idValueHasPrefix(head, "https://openalex.org/"):
+	case has(`"authorships"`) || has(`"publication_year"`) || idValueHasPrefix(head, "https://openalex.org/W"):
+		// OpenAlex works (one, an array, or a snapshot part).
 		return FormatOpenAlex, nil
-	case has(`"authorships"`):
-		return FormatOpenAlex, nil
+	case idValueHasPrefix(head, "https://openalex.org/A") || idValueHasPrefix(head, "https://openalex.org/") && has(`"orcid"`):
+		// Authors have an orcid key; institutions have none (their ids are
+		// ror, grid, mag, wikidata).
+		return FormatOpenAlexAuthors, nil
+	case idValueHasPrefix(head, "https://openalex.org/I") || idValueHasPrefix(head, "https://openalex.org/") && has(`"associated_institutions"`):
+		return FormatOpenAlexInstitutions, nil
 	case idValueHasPrefix(head, "https://ror.org/"):
 		return FormatROR, nil
 	case has(`"schema"`) && has(`"properties"`):
@@ -218,8 +233,9 @@ func detectCSV(path, base string, head []byte) (string, error) {
 		return FormatMIEU, nil
 	case hasCols("type", "name", "chinese name", "body", "list"):
 		return FormatCNCounter, nil
-	case hasCols("source list", "entity number", "name"):
-		return fail("old trade.gov CSL CSV layout (\"Source List\" header) is not supported")
+	case hasCols("source list", "name"):
+		// The older trade.gov CSL layout, and BIS's per-list files in it.
+		return FormatCSLLegacy, nil
 	}
 	// The OFAC legacy CSV files have no header: number + quoted name.
 	if isOFACRow(header) {

@@ -46,6 +46,25 @@ type Outcome struct {
 	Error           string   `json:"error,omitempty"` // the first failure, with its cause
 }
 
+// Summary is one line saying which sources failed: the failure itself
+// when one did ("csl: GET ...: 500 Internal Server Error"), the names
+// when several did ("sync failed for 3 of 3 sources: csl, ofac, un"); the
+// first error when no source failed but a later step did.
+func (o Outcome) Summary() string {
+	failed := o.Failed()
+	switch len(failed) {
+	case 0:
+		return o.Error
+	case 1:
+		return failed[0].Source + ": " + failed[0].Error
+	}
+	var names []string
+	for _, s := range failed {
+		names = append(names, s.Source)
+	}
+	return fmt.Sprintf("sync failed for %d of %d sources: %s", len(failed), len(o.Sources), strings.Join(names, ", "))
+}
+
 // Failed lists the sources that failed.
 func (o Outcome) Failed() []SourceOutcome {
 	var out []SourceOutcome

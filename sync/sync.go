@@ -13,11 +13,15 @@ import (
 	"io"
 	"iter"
 	"mime"
+	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"ties"
@@ -42,18 +46,32 @@ type Source struct {
 // as one CSV; OFAC the legacy CSV set (SDN with its companions, and the
 // non-SDN consolidated set); the UN Security Council its consolidated
 // list as XML.
+//
+// The DoD 1260H and 1286 lists and the FCC Covered List are published as
+// PDFs and web pages; the tables ties reads are the ones OpenSanctions
+// keeps of them in its repository (CC-BY-NC-4.0, hence not fetched unless
+// asked for). The FtM source is an OpenSanctions dataset export; its
+// default is the "sanctions" collection, and --base-url ftm=URL names
+// another dataset folder or file.
 const (
 	DefaultCSLURL  = "https://data.trade.gov/downloadable_consolidated_screening_list/v1"
 	DefaultOFACURL = "https://www.treasury.gov/ofac/downloads"
 	DefaultUNURL   = "https://scsanctions.un.org/resources/xml/en"
+
+	openSanctionsRepo = "https://raw.githubusercontent.com/opensanctions/opensanctions/main/datasets/us"
+	Default1260HURL   = openSanctionsRepo + "/dod_chinese_milcorps"
+	Default1286URL    = openSanctionsRepo + "/special_leg/source_files"
+	DefaultFCCURL     = openSanctionsRepo + "/fcc_covered_list"
+	DefaultFtMURL     = "https://data.opensanctions.org/datasets/latest/sanctions"
 )
 
 // csvTypes: servers label CSV many ways; octet-stream is what object
 // stores send when they know nothing better. HTML (an error or login
 // page) is never accepted.
 var (
-	csvTypes = []string{"text/csv", "application/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel", "text/comma-separated-values"}
-	xmlTypes = []string{"application/xml", "text/xml", "application/octet-stream"}
+	csvTypes  = []string{"text/csv", "application/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel", "text/comma-separated-values"}
+	xmlTypes  = []string{"application/xml", "text/xml", "application/octet-stream"}
+	jsonTypes = []string{"application/json", "application/x-ndjson", "application/jsonl", "application/json-lines", "text/plain", "application/octet-stream"}
 )
 
 // DefaultSources are the lists `ties sync` fetches, in order.
@@ -63,7 +81,40 @@ func DefaultSources() []Source {
 		{Name: "ofac", Dataset: "ofac-sdn", Format: "ofac", BaseURL: DefaultOFACURL, Files: []string{"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"}, ContentTypes: csvTypes},
 		{Name: "ofac-cons", Dataset: "ofac-cons", Format: "ofac", BaseURL: DefaultOFACURL, Files: []string{"cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"}, ContentTypes: csvTypes},
 		{Name: "un", Dataset: "un", Format: "un", BaseURL: DefaultUNURL, Files: []string{"consolidated.xml"}, ContentTypes: xmlTypes},
+		{Name: "1260h", Dataset: "1260h", Format: "1260h", BaseURL: Default1260HURL, Files: []string{"sanctions.csv"}, ContentTypes: csvTypes},
+		{Name: "1286", Dataset: "1286", Format: "1286", BaseURL: Default1286URL, Files: []string{"section_1286.csv"}, ContentTypes: csvTypes},
+		{Name: "fcc", Dataset: "fcc", Format: "fcc", BaseURL: DefaultFCCURL, Files: []string{"table.csv"}, ContentTypes: csvTypes},
+		// The dataset is named after the export's folder (ftmDataset).
+		{Name: "ftm", Format: "ftm", BaseURL: DefaultFtMURL, Files: []string{"entities.ftm.json"}, ContentTypes: jsonTypes},
 	}
+}
+
+// ftmDataset names the dataset of an FtM export after its folder, as
+// ingest names a file's: ".../datasets/latest/us_ofac_sdn" -> "ftm:us_ofac_sdn".
+func ftmDataset(base string) string {
+	u := strings.TrimRight(base, "/")
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	name := path.Base(u)
+	if name == "" || name == "." || name == "/" {
+		name = "export"
+	}
+	return "ftm:" + strings.ToLower(name)
+}
+
+// isFileURL says whether a base URL given by the user names the file
+// itself ("https://mirror/lists/cons.csv") rather than its folder.
+func isFileURL(u string) bool {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	ext := strings.ToLower(path.Ext(u))
+	switch ext {
+	case ".csv", ".xml", ".json", ".jsonl", ".ijson", ".gz", ".txt":
+		return true
+	}
+	return false
 }
 
 // Options tune a sync.
@@ -162,7 +213,20 @@ func Sources(names []string, baseURLs map[string]string) ([]Source, error) {
 		}
 		s := all[i]
 		if u, ok := baseURLs[n]; ok {
+			if isFileURL(u) {
+				if len(s.Files) > 1 {
+					return nil, fmt.Errorf("--base-url %s=%s: %s has several files (%s): give the folder they are in", n, u, n, strings.Join(s.Files, ", "))
+				}
+				// A file URL: the folder and the file name it gives.
+				u, s.Files = u[:strings.LastIndex(u, "/")], []string{path.Base(u)}
+			}
 			s.BaseURL = u
+		}
+		if s.Format == "ftm" && s.Dataset == "" {
+			s.Dataset = ftmDataset(s.BaseURL)
+			if base := strings.TrimSuffix(strings.ToLower(s.Files[0]), ".gz"); base != "entities.ftm.json" {
+				s.Dataset = ftmDataset(strings.TrimSuffix(strings.TrimSuffix(base, ".json"), ".ftm"))
+			}
 		}
 		out = append(out, s)
 	}
@@ -178,8 +242,20 @@ func Fetch(ctx context.Context, st ties.Store, opt Options) ([]Result, error) {
 		return nil, err
 	}
 	var out []Result
+	offline := "" // the source whose failure said the network is down
 	for _, s := range srcs {
-		out = append(out, fetchOne(ctx, st, s, opt))
+		if offline != "" {
+			// The network is down: say so for each source at once rather
+			// than wait for each to time out.
+			out = append(out, Result{Source: s.Name, URL: fileURL(s.BaseURL, s.Files[0]),
+				Err: fmt.Errorf("not tried: %w (%s failed first)", errOffline, offline)})
+			continue
+		}
+		r := fetchOne(ctx, st, s, opt)
+		out = append(out, r)
+		if errors.Is(r.Err, errOffline) {
+			offline = s.Name
+		}
 		if ctx.Err() != nil {
 			return out, ctx.Err()
 		}
@@ -212,7 +288,7 @@ func fetchOne(ctx context.Context, st ties.Store, s Source, opt Options) Result 
 	}
 	g := &guard{Store: st, origin: res.URL, minRatio: opt.MinRatio}
 	results, err := ingest.Load(ctx, g, []string{filepath.Join(dir, s.Files[0])}, ingest.Options{
-		Format: s.Format, Dataset: s.Dataset, SkipUnchanged: true, Now: opt.Now,
+		Format: s.Format, Dataset: s.Dataset, Now: opt.Now,
 	})
 	if err != nil {
 		res.Err = &urlError{url: res.URL, tmp: filepath.Join(dir, s.Files[0]), err: err}
@@ -258,6 +334,34 @@ type fetchError struct {
 func (e *fetchError) Error() string { return e.err.Error() }
 func (e *fetchError) Unwrap() error { return e.err }
 
+// errOffline marks failures that say the network is not there (the
+// resolver cannot be reached, no route): the other sources are not tried.
+var errOffline = errors.New("no network")
+
+// requestError words a failed request once (net/http's own error repeats
+// the URL) and says whether to retry it. A name that does not resolve will
+// not resolve a second later: DNS failures are not retried.
+func requestError(u string, err error) error {
+	inner := err
+	var ue *neturl.Error
+	if errors.As(err, &ue) {
+		inner = ue.Err
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		why := "no such host: no network, or a wrong host name"
+		if !de.IsNotFound {
+			why = de.Err + ": the name server cannot be reached"
+			return &fetchError{fmt.Errorf("GET %s: cannot resolve %s (%s): %w", u, de.Name, why, errOffline), false}
+		}
+		return &fetchError{fmt.Errorf("GET %s: cannot resolve %s (%s)", u, de.Name, why), false}
+	}
+	if errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH) {
+		return &fetchError{fmt.Errorf("GET %s: %v: %w", u, inner, errOffline), false}
+	}
+	return &fetchError{fmt.Errorf("GET %s: %w", u, inner), true}
+}
+
 // download fetches url into path, retrying what may pass on a later try.
 func download(ctx context.Context, s Source, url, path string, opt Options) (int64, int, error) {
 	var last error
@@ -302,7 +406,7 @@ func downloadOnce(ctx context.Context, s Source, url, path string, opt Options) 
 	req.Header.Set("User-Agent", "ties-sync/1")
 	resp, err := opt.Client.Do(req)
 	if err != nil {
-		return 0, &fetchError{fmt.Errorf("GET %s: %w", url, err), true}
+		return 0, requestError(url, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -356,7 +356,6 @@ type reader struct {
 	file   string
 	n      int
 	peeked *line
-	err    error
 }
 
 func newReader(r io.Reader, file string) *reader {

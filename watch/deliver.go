@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -49,9 +50,39 @@ func ParseSink(s string) (kind, target string, err error) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return "", "", fmt.Errorf("sink %q: want webhook:http(s)://host/path", s)
 		}
+		if !validHost(u.Hostname()) {
+			// "webhook:https://..." (the placeholder in the docs) parses,
+			// but names no host an alert could reach.
+			return "", "", fmt.Errorf("sink %q: %q is not a host name or IP address: want webhook:http(s)://host/path", s, u.Hostname())
+		}
 		return kind, target, nil
 	}
 	return "", "", fmt.Errorf("sink %q: want stdout, file:PATH or webhook:URL", s)
+}
+
+// validHost accepts an IP address or a DNS name: dot-separated labels of
+// letters, digits and hyphens, none empty or longer than 63 bytes, none
+// starting or ending with a hyphen.
+func validHost(h string) bool {
+	if net.ParseIP(h) != nil {
+		return true
+	}
+	h = strings.TrimSuffix(h, ".")
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Sign is the X-Ties-Signature value of body under secret.

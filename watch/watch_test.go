@@ -90,12 +90,16 @@ func FuzzParseRoster(f *testing.F) {
 }
 
 func TestParseSink(t *testing.T) {
-	for s, want := range map[string]string{"stdout": "stdout", "file:/tmp/a.jsonl": "file", "webhook:https://h.example/x": "webhook"} {
+	for s, want := range map[string]string{"stdout": "stdout", "file:/tmp/a.jsonl": "file", "webhook:https://h.example/x": "webhook",
+		"webhook:http://127.0.0.1:8080/hook": "webhook", "webhook:http://[::1]/h": "webhook", "webhook:https://alerts-1.corp.example.:8443/x?t=1": "webhook"} {
 		if k, _, err := ParseSink(s); err != nil || k != want {
 			t.Errorf("ParseSink(%q) = %q, %v", s, k, err)
 		}
 	}
-	for _, s := range []string{"", "file:", "webhook:ftp://x", "webhook:nohost", "email:a@b", "stderr"} {
+	// "webhook:https://..." is the README's placeholder: it parses as a URL
+	// with host "...", which no alert could reach.
+	for _, s := range []string{"", "file:", "webhook:ftp://x", "webhook:nohost", "email:a@b", "stderr",
+		"webhook:https://...", "webhook:https://.../hook", "webhook:https://-bad-.example/", "webhook:https://a..b/", "webhook:https://<host>/x"} {
 		if _, _, err := ParseSink(s); err == nil {
 			t.Errorf("ParseSink(%q) accepted", s)
 		}

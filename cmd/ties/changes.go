@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -34,14 +33,9 @@ those loaded on or after that day.`,
 			var afterID int64
 			var sinceTime time.Time
 			if since != "" {
-				// Digits alone are a version id; a date has dashes.
-				if n, err := strconv.ParseInt(since, 10, 64); err == nil && n >= 0 {
-					afterID = n
-				} else if d, err := ties.ParseDate(since); err == nil && strings.Contains(since, "-") {
-					f := d.First()
-					sinceTime = time.Date(f.Year, time.Month(f.Month), f.Day, 0, 0, 0, 0, time.UTC)
-				} else {
-					return fmt.Errorf("--since %q: want a version id or a date YYYY-MM-DD", since)
+				var err error
+				if afterID, sinceTime, err = parseSince(since); err != nil {
+					return err
 				}
 			}
 			st, err := g.monitoredStore()

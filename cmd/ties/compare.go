@@ -117,14 +117,4 @@ func comparePairs(path string, emit func(a, b string) error) error {
 
 // explainResult says how the two names were compared: the forms that scored
 // best, how their tokens aligned, and the transformations used.
-func explainResult(r match.Result) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "compared %q with %q", r.FormA, r.FormB)
-	if a := r.AlignmentText(); a != "" {
-		b.WriteString("; aligned " + a)
-	}
-	if len(r.Steps) > 0 {
-		b.WriteString("; " + strings.Join(r.Steps, "; "))
-	}
-	return b.String()
-}
+func explainResult(r match.Result) string { return r.Explanation() }

@@ -36,7 +36,8 @@ the H.R.1516 scenario) and the DoD cloud support policy check. Unless
 			}
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
-			res, err := ingest.LoadNative(ctx, st, examples.MicrosoftCASName, examples.MicrosoftCAS, ingest.Options{})
+			res, err := ingest.LoadNative(ctx, st, examples.MicrosoftCASName, examples.MicrosoftCAS,
+				ingest.Options{Origin: "embedded in the ties binary: examples/" + examples.MicrosoftCASName})
 			if err != nil {
 				st.Close()
 				return err

@@ -26,13 +26,13 @@ type exposureFlags struct {
 	asCSV     bool
 	asHTML    bool
 	out       string
-	since     int64
+	since     string
 }
 
 func newExposureCmd(g *globalFlags) *cobra.Command {
 	var ef exposureFlags
 	cmd := &cobra.Command{
-		Use:   "exposure ORG [--as-of DATE] [--scenario NAME] [--depth N] [--json|--csv|--html] [--since VERSION]",
+		Use:   "exposure ORG [--as-of DATE] [--scenario NAME] [--depth N] [--json|--csv|--html] [--since VERSION|DATE]",
 		Short: "List every path from an organization (and its parts) to a designated entity",
 		Long: `exposure walks the ties graph from ORG and from its own parts (units that are
 part_of it) to every designated entity within --depth hops. Each path shows
@@ -44,7 +44,8 @@ adds one proposed rule (e.g. HR1516), --scenario all adds every proposed
 rule. Scenario findings are reported apart from enacted ones.
 
 --since VERSION compares with the exposure as it stood when list version
-VERSION was the newest loaded, and lists what is new, gone or changed.
+VERSION was the newest loaded, and lists what is new, gone or changed;
+--since DATE compares with the lists as they stood when that day began.
 
 ORG is a graph id (msft), an identifier (ror:00d0nc645) or an exact name.`,
 		Args: cobra.ExactArgs(1),
@@ -82,16 +83,25 @@ ORG is a graph id (msft), an identifier (ror:00d0nc645) or an exact name.`,
 				return err
 			}
 			defer closeOut()
-			if ef.since != 0 {
-				before, err := analysis.Build(ctx, st, analysis.Options{AtVersion: ef.since})
+			if ef.since != "" {
+				since, day, err := parseSince(ef.since)
+				if err == nil && !day.IsZero() {
+					since, err = versionBefore(ctx, st, day)
+				}
 				if err != nil {
 					return err
 				}
-				old, err := before.Exposure(q)
-				if err != nil {
-					return err
+				if since != 0 {
+					before, err := analysis.Build(ctx, st, analysis.Options{AtVersion: since})
+					if err != nil {
+						return err
+					}
+					old, err := before.Exposure(q)
+					if err != nil {
+						return err
+					}
+					return printChanges(out, ef, old, rep, since, model.Versions)
 				}
-				return printChanges(out, ef, old, rep, ef.since, model.Versions)
 			}
 			switch {
 			case ef.asJSON:
@@ -113,7 +123,7 @@ ORG is a graph id (msft), an identifier (ror:00d0nc645) or an exact name.`,
 	f.BoolVar(&ef.asCSV, "csv", false, "print CSV, one row per path")
 	f.BoolVar(&ef.asHTML, "html", false, "write a self-contained HTML report")
 	f.StringVar(&ef.out, "out", "", "write to this file instead of stdout")
-	f.Int64Var(&ef.since, "since", 0, "list exposures new, gone or changed since this list version")
+	f.StringVar(&ef.since, "since", "", "list exposures new, gone or changed since this list version id, or since this date (YYYY-MM-DD)")
 	return cmd
 }
 

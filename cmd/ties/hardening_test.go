@@ -116,7 +116,7 @@ func TestCLIUnknownFilters(t *testing.T) {
 		want string
 	}{
 		{[]string{"--list", "NOSUCH"}, `--list: unknown list "NOSUCH": known values are EL, SDN`},
-		{[]string{"--country", "China"}, `--country: unknown country "China": known values are CN`},
+		{[]string{"--only-country", "China"}, `--only-country: unknown country "China": known values are CN`},
 		{[]string{"--kind", "spaceship"}, `unknown kind "spaceship": known values are person, organization, vessel, aircraft, other`},
 	} {
 		args := append([]string{"--db", db, "screen"}, tc.args...)
@@ -125,7 +125,7 @@ func TestCLIUnknownFilters(t *testing.T) {
 			t.Errorf("screen %v: exit %d: %s; want exit 2 with %q", tc.args, code, out, tc.want)
 		}
 	}
-	if out, code := execTies(t, "--db", db, "screen", "--list", "el", "--country", "cn", "Northwind Quantum Institute"); code != 0 || !strings.Contains(out, "Northwind") {
+	if out, code := execTies(t, "--db", db, "screen", "--list", "el", "--only-country", "cn", "Northwind Quantum Institute"); code != 0 || !strings.Contains(out, "Northwind") {
 		t.Errorf("screen with known filters: exit %d: %s", code, out)
 	}
 }

@@ -50,6 +50,7 @@ file that fails to parse leaves it in force.`,
 	f.StringVar(&opt.Dataset, "dataset", "", "dataset the file is a version of (default: by format, e.g. csl, ofac-sdn, un)")
 	f.BoolVar(&opt.Merge, "merge", false, "add the file's entries to the dataset's version in force instead of replacing it")
 	f.BoolVar(&opt.GraphOnly, "graph-only", false, "load only the graph of a native .ties file, not its hand-written list rows")
+	f.BoolVar(&opt.Reload, "reload", false, "store a new version even when the content equals the version in force")
 	return cmd
 }
 
@@ -58,12 +59,15 @@ func printResult(out interface{ Write([]byte) (int, error) }, r ingest.Result) {
 		v := r.Version
 		state := "loaded"
 		if r.Skipped {
-			state = "unchanged"
+			state = "unchanged, nothing stored: in force"
 		}
 		fmt.Fprintf(out, "%s: %s as %s version %d (%d rows, sha256 %s)\n", r.Path, state, v.Dataset, v.ID, v.Rows, short(v.Hash))
 	}
 	if r.Graph != "" {
 		fmt.Fprintf(out, "%s: graph %s: %d entities, %d ties\n", r.Path, r.Graph, r.Nodes, r.Ties)
+	}
+	if r.DroppedTies > 0 {
+		fmt.Fprintf(out, "%s: %d relations left out: an end is not an entity of the file\n", r.Path, r.DroppedTies)
 	}
 }
 

@@ -125,3 +125,22 @@ func TestLoadRealCSLAndScreenICT(t *testing.T) {
 		t.Errorf("SDN row of the 2022 CSL lost by the merge")
 	}
 }
+
+// TestLoadPrintsListTies: loading the real 1260H table and an FtM file
+// with relations says what ties they gave, and what was left out.
+func TestLoadPrintsListTies(t *testing.T) {
+	data := needShared(t)
+	db := filepath.Join(t.TempDir(), "ties.db")
+	out := mustRun(t, db, "load", filepath.Join(data, "us-cn-lists", "dod-1260h.csv"), "../../ingest/testdata/bis50.ftm.json")
+	for _, want := range []string{
+		"as 1260h version 1 (224 rows",
+		"graph list:1260h: 162 entities, 140 ties",
+		"as ftm:bis50 version 2 (3 rows",
+		"graph list:ftm:bis50: 3 entities, 2 ties",
+		"1 relations left out: an end is not an entity of the file",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("load output lacks %q:\n%s", want, out)
+		}
+	}
+}

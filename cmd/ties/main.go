@@ -91,7 +91,9 @@ func newRootCmd() *cobra.Command {
 		Short:         "Screen names against restricted-party lists and trace ties to listed entities",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       readBuildInfo().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringVar(&g.webhookAllow, "webhook-allow", os.Getenv("TIES_WEBHOOK_ALLOW"),
 		"webhook destinations allowed although loopback, private or link-local: hosts, host:port or CIDR ranges, comma-separated (default $TIES_WEBHOOK_ALLOW)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
@@ -117,6 +119,7 @@ func newRootCmd() *cobra.Command {
 		newServeCmd(g), newTokenCmd(g), newAuditCmd(g),
 		newExportCmd(g), newImportCmd(g), newMigrateCmd(g),
 		newSyncCmd(g), newChangesCmd(g), newWatchCmd(g), newReviewCmd(g), newAlertsCmd(g),
+		newVersionCmd(),
 	)
 	return root
 }

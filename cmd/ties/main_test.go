@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"ties/internal/testdata"
 	"ties/postgres/pgtest"
 )
 
@@ -64,12 +65,6 @@ func execTiesB(t testing.TB, args ...string) (string, int) {
 	return string(out), 0
 }
 
-// sharedData is ../shared/data beside the repository, or "" when absent.
-func sharedData(t *testing.T) string {
-	t.Helper()
-	return sharedDataDir()
-}
-
 func sharedDataDir() string {
 	_, file, _, _ := runtime.Caller(0)
 	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data")
@@ -79,13 +74,11 @@ func sharedDataDir() string {
 	return dir
 }
 
+// needShared is ../shared/data; the test skips without it, or fails under
+// CI=true (internal/testdata).
 func needShared(t *testing.T) string {
 	t.Helper()
-	d := sharedData(t)
-	if d == "" {
-		t.Skip("../shared/data is not here")
-	}
-	return d
+	return testdata.Dir(t)
 }
 
 func decodeScreen(t *testing.T, out string) []screenResult {

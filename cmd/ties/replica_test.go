@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"ties/postgres/pgtest"
+	"ties/roster"
+	"ties/sources"
 )
 
 // startServe runs `ties serve` as its own process (the test binary acting
@@ -142,9 +144,13 @@ func BenchmarkReplicasScreen50k(b *testing.B) {
 	out, _ := execTiesB(b, "--db", db, "token", "create", "--role", "admin", "--name", "bench")
 	fields := strings.Fields(out)
 	token := fields[len(fields)-1]
-	names, err := readBatch(filepath.Join(data, "name-matching", "yente", "negatives_us.csv"), "full_name")
+	rows, err := roster.Read(filepath.Join(data, "name-matching", "yente", "negatives_us.csv"), roster.Columns{Name: "full_name"}, sources.CountryCode)
 	if err != nil {
 		b.Fatal(err)
+	}
+	names := make([]string, len(rows))
+	for i, r := range rows {
+		names[i] = r.Name
 	}
 	replicas := []string{startServe(b, db), startServe(b, db)}
 	const batch = 1000

@@ -20,25 +20,42 @@ import (
 
 	"ties"
 	"ties/match"
+	"ties/roster"
+	"ties/sources"
 )
 
 type screenFlags struct {
-	asJSON    bool
-	threshold float64
-	limit     int
-	lists     []string
-	kind      string
+	asJSON        bool
+	threshold     float64
+	limit         int
+	lists         []string
+	kind          string
+	onlyCountries []string
+	file          string
+	columns       roster.Columns
+	out           string
+	// Attributes of the screened party, weighed as evidence.
+	dob       string
 	countries []string
-	file      string
-	column    string
-	out       string
+	ids       []string
 }
 
 func newScreenCmd(g *globalFlags) *cobra.Command {
 	var sf screenFlags
 	cmd := &cobra.Command{
-		Use:   "screen [--json] [--threshold T] [--limit N] [--list L] [--kind K] NAME... | --file FILE",
+		Use:   "screen [--json] [--threshold T] [--limit N] [--list L] [--kind K] [--dob D] [--country C] [--id ID] NAME... | --file FILE",
 		Short: "Screen names against the lists in force and explain each match",
+		Long: `screen scores names against every list in force and explains each match:
+which name of which entity matched, how the words aligned, what lowered the
+score, and which list version it came from.
+
+--dob, --country and --id describe the party screened (not filters): a
+birth date, country or identifier that agrees with the listed entity's
+raises the score, one that conflicts lowers it (a birth year two or more
+years off rules a person out), and the explanation says which. In a CSV
+roster they come from the columns dob, country and identifier (or
+date_of_birth, nationality, passport; --dob-column, --country-column,
+--identifier-column name others).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if sf.file == "" && len(args) == 0 {
 				return errors.New("give names to screen, or --file FILE")
@@ -67,7 +84,11 @@ func newScreenCmd(g *globalFlags) *cobra.Command {
 			if _, err := filters.Check(q.Lists, q.Countries, sf.kind); err != nil {
 				var fe *ties.FilterError
 				if errors.As(err, &fe) {
-					return usagef("--%s: %v", fe.Field, err)
+					flag := map[string]string{"country": "only-country"}[fe.Field]
+					if flag == "" {
+						flag = fe.Field
+					}
+					return usagef("--%s: %v", flag, err)
 				}
 				return err
 			}
@@ -104,18 +125,32 @@ func newScreenCmd(g *globalFlags) *cobra.Command {
 	f.IntVar(&sf.limit, "limit", 10, "most matches per query")
 	f.StringSliceVar(&sf.lists, "list", nil, "only these lists (ids such as EL, SDN, UN); repeatable")
 	f.StringVar(&sf.kind, "kind", "", "only entities of this kind: person or organization")
-	f.StringSliceVar(&sf.countries, "country", nil, "only entities tied to these countries (ISO codes)")
+	f.StringSliceVar(&sf.onlyCountries, "only-country", nil, "only entities tied to these countries (ISO codes): a filter")
+	f.StringVar(&sf.dob, "dob", "", "the party's date of birth: YYYY, YYYY-MM or YYYY-MM-DD (evidence, not a filter)")
+	f.StringSliceVar(&sf.countries, "country", nil, "the party's nationality or country, a name or ISO code (evidence, not a filter)")
+	f.StringSliceVar(&sf.ids, "id", nil, "the party's identifier: passport, national id, IMO, registration number (evidence)")
 	f.StringVar(&sf.file, "file", "", "screen every name in a .txt (one a line) or .csv file")
-	f.StringVar(&sf.column, "column", "", "CSV column holding the names (default: name, else the first)")
+	f.StringVar(&sf.columns.Name, "column", "", "CSV column holding the names (default: name, else the first)")
+	f.StringVar(&sf.columns.BirthDate, "dob-column", "", "CSV column holding dates of birth (default: dob, date_of_birth, birth_date)")
+	f.StringVar(&sf.columns.Country, "country-column", "", "CSV column holding countries (default: country, nationality, citizenship)")
+	f.StringVar(&sf.columns.Identifier, "identifier-column", "", "CSV column holding identifiers (default: identifier, passport, id_number, national_id)")
 	f.StringVar(&sf.out, "out", "", "write batch results to a .csv or .jsonl file (default: JSON lines on stdout)")
 	return cmd
 }
 
 func (sf *screenFlags) query() (match.Query, error) {
-	q := match.Query{Threshold: sf.threshold, Limit: sf.limit, Lists: sf.lists, Countries: sf.countries}
+	q := match.Query{Threshold: sf.threshold, Limit: sf.limit, Lists: sf.lists, Countries: sf.onlyCountries}
 	if sf.threshold < 0 || sf.threshold > 1 {
 		return q, fmt.Errorf("--threshold %v: want a score between 0 and 1", sf.threshold)
 	}
+	attrs, err := match.ParseAttributes(sf.dob, sf.countries, sf.ids, sources.CountryCode)
+	if err != nil {
+		return q, fmt.Errorf("--%w", err)
+	}
+	if !attrs.IsZero() && sf.file != "" {
+		return q, errors.New("--dob, --country and --id describe one party; in a batch they come from the file's columns")
+	}
+	q.Attributes = attrs
 	if sf.kind != "" {
 		k, err := ties.Filters{}.Check(nil, nil, sf.kind) // kinds do not depend on the lists
 		if err != nil {
@@ -147,6 +182,9 @@ func printMatches(out io.Writer, query string, ms []match.Match) {
 			listed += " under " + m.Authority
 		}
 		fmt.Fprintf(out, "  %d. %.3f  %s  [%s %s, %s; %s version %d]\n", i+1, m.Score, m.Name, m.ListID, m.SourceID, listed, m.Dataset, m.VersionID)
+		if others := match.OtherLists(m); others != "" {
+			fmt.Fprintf(out, "     also on: %s\n", others)
+		}
 		fmt.Fprintf(out, "     %s\n", m.Explanation)
 	}
 }
@@ -154,9 +192,16 @@ func printMatches(out io.Writer, query string, ms []match.Match) {
 // screenBatch screens every name of a file on all cores and writes the
 // results in input order as they complete.
 func screenBatch(cmd *cobra.Command, ix *match.Index, q match.Query, sf screenFlags, audit *screenAudit) error {
-	queries, err := readBatch(sf.file, sf.column)
+	rows, err := roster.Read(sf.file, sf.columns, sources.CountryCode)
 	if err != nil {
 		return err
+	}
+	queries := make([]string, len(rows))
+	for i, r := range rows {
+		if err := ties.CheckName(r.Name); err != nil {
+			return fmt.Errorf("%s:%d: name %w", sf.file, r.Line, err)
+		}
+		queries[i] = r.Name
 	}
 	var out io.Writer = cmd.OutOrStdout()
 	format := "jsonl"
@@ -194,7 +239,7 @@ func screenBatch(cmd *cobra.Command, ix *match.Index, q match.Query, sf screenFl
 			defer wg.Done()
 			for i := range jobs {
 				qq := q
-				qq.Text = queries[i]
+				qq.Text, qq.Attributes = rows[i].Name, rows[i].Attributes
 				ms := ix.Search(qq)
 				mu.Lock()
 				results[i], done[i] = ms, true
@@ -274,73 +319,4 @@ func (w *resultWriter) flush() error {
 		return w.csv.Error()
 	}
 	return nil
-}
-
-// readBatch reads the names to screen: a .csv file by column (header
-// row first), anything else one name a line. Blank lines are skipped.
-func readBatch(path, column string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if !strings.EqualFold(filepath.Ext(path), ".csv") {
-		if column != "" {
-			return nil, fmt.Errorf("--column applies to .csv files, not %s", path)
-		}
-		var names []string
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for line := 1; sc.Scan(); line++ {
-			s := strings.TrimSpace(sc.Text())
-			if err := ties.CheckName(s); err != nil {
-				return nil, fmt.Errorf("%s:%d: name %w", path, line, err)
-			}
-			if s != "" {
-				names = append(names, s)
-			}
-		}
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return names, nil
-	}
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = 0
-	header, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s:1: %w", path, err)
-	}
-	col := -1
-	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		if (column != "" && strings.EqualFold(h, column)) || (column == "" && (strings.EqualFold(h, "name") || strings.EqualFold(h, "full_name"))) {
-			col = i
-			break
-		}
-	}
-	if col < 0 {
-		if column != "" {
-			return nil, fmt.Errorf("%s:1: no column %q in header %q", path, column, strings.Join(header, ","))
-		}
-		col = 0
-	}
-	var names []string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return names, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		s := strings.TrimSpace(rec[col])
-		if err := ties.CheckName(s); err != nil {
-			line, _ := r.FieldPos(col)
-			return nil, fmt.Errorf("%s:%d: name %w", path, line, err)
-		}
-		if s != "" {
-			names = append(names, s)
-		}
-	}
 }

@@ -144,7 +144,16 @@ func runServe(cmd *cobra.Command, g *globalFlags, sf serveFlags) error {
 					logger.Error("reload after sync", "err", err)
 				}
 			}
-			logger.Info("sync", "ok", o.OK, "error", o.Error, "change_sets", len(o.ChangeSets), "alerts", o.Alerts, "pending", o.AlertsPending)
+			if o.OK {
+				logger.Info("sync", "ok", true, "change_sets", len(o.ChangeSets), "alerts", o.Alerts, "pending", o.AlertsPending)
+			} else {
+				var failed []string
+				for _, s := range o.Failed() {
+					failed = append(failed, s.Source+": "+s.Error)
+				}
+				logger.Error("sync", "ok", false, "summary", o.Summary(), "failed", failed, "error", o.Error,
+					"change_sets", len(o.ChangeSets), "alerts", o.Alerts, "pending", o.AlertsPending)
+			}
 			return o
 		})
 	}

@@ -35,7 +35,7 @@ func newSyncCmd(g *globalFlags) *cobra.Command {
 		dopt     = deliverFlags{}
 	)
 	cmd := &cobra.Command{
-		Use:   "sync [--source csl|ofac|ofac-cons|un]... [--base-url SOURCE=URL]...",
+		Use:   "sync [--source csl|ofac|ofac-cons|un|1260h|1286|fcc|ftm]... [--base-url SOURCE=URL]...",
 		Short: "Fetch the official lists, load what changed, re-evaluate watches and send alerts",
 		Long: `Fetch each list from its official location and load it as a new version
 when its content changed (an unchanged list creates no version):
@@ -44,9 +44,21 @@ when its content changed (an unchanged list creates no version):
   ofac       ` + tiessync.DefaultOFACURL + `/sdn.csv (+ alt.csv, add.csv, sdn_comments.csv)
   ofac-cons  ` + tiessync.DefaultOFACURL + `/cons_prim.csv (+ cons_alt.csv, cons_add.csv, cons_comments.csv)
   un         ` + tiessync.DefaultUNURL + `/consolidated.xml
+  1260h      ` + tiessync.Default1260HURL + `/sanctions.csv
+  1286       ` + tiessync.Default1286URL + `/section_1286.csv
+  fcc        ` + tiessync.DefaultFCCURL + `/table.csv
+  ftm        ` + tiessync.DefaultFtMURL + `/entities.ftm.json
 
-By default csl, ofac and un are fetched. --base-url SOURCE=URL replaces the
-folder a source's files are fetched from (e.g. a mirror).
+By default csl, ofac and un are fetched. The 1260h, 1286 and fcc tables are
+OpenSanctions' compilations (CC-BY-NC-4.0) and ftm an OpenSanctions export:
+they are fetched when named with --source. --base-url SOURCE=URL replaces
+the folder a source's files are fetched from (e.g. a mirror, or another
+OpenSanctions dataset for ftm: the dataset is named after the folder, e.g.
+ftm:us_ofac_sdn), or names the file itself for a one-file source.
+
+Without network each source fails at once with one line (a host that does
+not resolve is not retried; when the name server cannot be reached the
+other sources are not tried).
 
 Each download is streamed to a temporary file and verified: HTTP status,
 content type, size, and a successful parse. Timeouts, connection errors,
@@ -92,13 +104,13 @@ delivered (pending ones from earlier runs too).`,
 				if asJSON {
 					return exitCode(1)
 				}
-				return errors.New(o.Error)
+				return errors.New(o.Summary())
 			}
 			return nil
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&opt.Sources, "source", nil, "sources to fetch: csl, ofac, ofac-cons, un (default csl, ofac, un); repeatable")
+	f.StringSliceVar(&opt.Sources, "source", nil, "sources to fetch: csl, ofac, ofac-cons, un, 1260h, 1286, fcc, ftm (default csl, ofac, un); repeatable")
 	f.StringArrayVar(&baseURLs, "base-url", nil, "SOURCE=URL: fetch SOURCE's files from the folder URL; repeatable")
 	f.DurationVar(&opt.Timeout, "timeout", 5*time.Minute, "time limit of one download attempt")
 	f.IntVar(&opt.Attempts, "attempts", 4, "download attempts per file")

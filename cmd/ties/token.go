@@ -61,7 +61,7 @@ func newTokenCreateCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "token %d (%s, %s) created; it is shown only now:\n", t.ID, t.Role, t.Name)
+			fmt.Fprintf(cmd.ErrOrStderr(), "token %d (%s, %s) created; it is shown only now:\n", t.ID, t.Role, tokenLabel(t.Name))
 			fmt.Fprintln(cmd.OutOrStdout(), secret)
 			return nil
 		},
@@ -106,7 +106,7 @@ func newTokenListCmd(g *globalFlags) *cobra.Command {
 				if t.Revoked() {
 					revoked = t.RevokedAt.Format("2006-01-02 15:04:05Z")
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Role, t.Name, t.CreatedAt.Format("2006-01-02 15:04:05Z"), revoked)
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Role, tokenLabel(t.Name), t.CreatedAt.Format("2006-01-02 15:04:05Z"), revoked)
 			}
 			return tw.Flush()
 		},
@@ -137,4 +137,12 @@ func newTokenRevokeCmd(g *globalFlags) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// tokenLabel is how a token's name is shown: "unnamed" when none was given.
+func tokenLabel(name string) string {
+	if name == "" {
+		return "unnamed"
+	}
+	return name
 }

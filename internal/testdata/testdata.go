@@ -1,7 +1,7 @@
 // Package testdata finds the real public data that tests read: the shared
 // data folder beside the repository (../shared/data), which CI provides.
 // The project never copies those files; a test that needs them skips when
-// they are not there.
+// they are not there, except under CI=true, where it fails.
 package testdata
 
 import (
@@ -25,16 +25,21 @@ func Root() string {
 }
 
 // Dir is a path inside the shared data folder; the test skips when that
-// path does not exist.
+// path does not exist, and fails when CI=true (CI provides the data, so a
+// missing file there is an error, not a reason to test less).
 func Dir(tb testing.TB, parts ...string) string {
 	tb.Helper()
+	missing := tb.Skipf
+	if os.Getenv("CI") == "true" {
+		missing = tb.Fatalf
+	}
 	root := Root()
 	if root == "" {
-		tb.Skip("../shared/data is not here")
+		missing("../shared/data is not here")
 	}
 	p := filepath.Join(append([]string{root}, parts...)...)
 	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("shared data missing: %v", err)
+		missing("shared data missing: %v", err)
 	}
 	return p
 }

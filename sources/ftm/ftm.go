@@ -1,9 +1,11 @@
 // Package ftm reads FollowTheMoney (FtM) entity files as published by
 // OpenSanctions: JSON lines, one entity per line. Thing schemas (Person,
 // Organization, Company, LegalEntity, PublicBody, Vessel, Airplane) become
-// records; every other schema (Payment, Address, Ownership, Sanction, ...)
-// is skipped and counted in Stats, because it describes a relation or a
-// detail rather than a party one could screen against.
+// records. The relation schemas Ownership, Directorship, Employment and
+// Membership become ties when the caller asks for them (ParseWith with
+// Options.Ties); every other schema (Payment, Address, Sanction, ...) is
+// skipped and counted in Stats, because it describes a detail rather than
+// a party one could screen against.
 package ftm
 
 import (
@@ -65,7 +67,18 @@ var countryProps = []string{"country", "nationality", "citizenship", "jurisdicti
 type Stats struct {
 	Lines   int            // non-blank lines read
 	Records int            // records yielded
+	Ties    int            // relations passed to Options.Ties
 	Skipped map[string]int // entities not yielded, by schema; "<schema> (no name)" for nameless things
+}
+
+// Options controls ParseWith.
+type Options struct {
+	// Stats, when not nil, is filled with what was read and skipped.
+	Stats *Stats
+	// Ties, when not nil, is called with the tie of each relation entity
+	// (Ownership, Directorship, Employment, Membership), in file order;
+	// when nil those entities are skipped and counted like other schemas.
+	Ties func(ties.Tie)
 }
 
 func (s *Stats) skip(reason string) {
@@ -87,6 +100,12 @@ func Parse(r io.Reader, file string) iter.Seq2[ties.Record, error] {
 // ParseStats is Parse that also fills st (when not nil) with what was read
 // and skipped.
 func ParseStats(r io.Reader, file string, st *Stats) iter.Seq2[ties.Record, error] {
+	return ParseWith(r, file, Options{Stats: st})
+}
+
+// ParseWith is Parse with options: statistics, and the relations as ties.
+func ParseWith(r io.Reader, file string, opt Options) iter.Seq2[ties.Record, error] {
+	st := opt.Stats
 	return func(yield func(ties.Record, error) bool) {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 0, 64<<10), maxLine)
@@ -100,7 +119,7 @@ func ParseStats(r io.Reader, file string, st *Stats) iter.Seq2[ties.Record, erro
 			if st != nil {
 				st.Lines++
 			}
-			rec, ok, err := parseLine(b, file, line, st)
+			rec, ok, err := parseLine(b, file, line, st, opt.Ties)
 			if err != nil {
 				yield(ties.Record{}, err)
 				return
@@ -132,7 +151,7 @@ type entityJSON struct {
 	FirstSeen  string              `json:"first_seen"`
 }
 
-func parseLine(b []byte, file string, line int, st *Stats) (ties.Record, bool, error) {
+func parseLine(b []byte, file string, line int, st *Stats, onTie func(ties.Tie)) (ties.Record, bool, error) {
 	fail := func(field string, err error) (ties.Record, bool, error) {
 		return ties.Record{}, false, &sources.Error{File: file, Line: line, Field: field, Err: err}
 	}
@@ -150,6 +169,21 @@ func parseLine(b []byte, file string, line int, st *Stats) (ties.Record, bool, e
 		return fail("schema", errors.New("missing schema"))
 	}
 	kind, ok := SchemaKinds[e.Schema]
+	if rel, isRel := Relations[e.Schema]; isRel && onTie != nil {
+		t, why, field, err := relationTie(&e, rel, file, line)
+		switch {
+		case err != nil:
+			return fail(field, err)
+		case why != "":
+			st.skip(e.Schema + " (" + why + ")")
+		default:
+			if st != nil {
+				st.Ties++
+			}
+			onTie(t)
+		}
+		return ties.Record{}, false, nil
+	}
 	if !ok {
 		st.skip(e.Schema)
 		return ties.Record{}, false, nil

@@ -73,7 +73,7 @@ func nonSDNList(programs []string) ties.List {
 			l.ID, l.Name = "SSI", "Sectoral Sanctions Identifications List"
 		case strings.HasPrefix(p, "FSE-"):
 			l.ID, l.Name = "FSE", "Foreign Sanctions Evaders List"
-		case p == "561-Related":
+		case p == "561-Related", p == "561List":
 			l.ID, l.Name = "CAP", "List of Foreign Financial Institutions Subject to Correspondent Account or Payable-Through Account Sanctions (CAPTA)"
 		case p == "CAATSA - RUSSIA":
 			l.ID, l.Name = "NS-MBS", "Non-SDN Menu-Based Sanctions List"

@@ -52,12 +52,16 @@ type Options struct {
 	// SkipUnauthored skips works without authorships (snapshot parts hold
 	// many, e.g. grants) instead of failing on them.
 	SkipUnauthored bool
+	// KeepUnauthored reads a work without authorships as a publication
+	// with no ties (counted in Stats.Unauthored) instead of failing on it.
+	KeepUnauthored bool
 }
 
 // Stats counts what a parse read.
 type Stats struct {
-	Works   int // works read, including skipped ones
-	Skipped int // works without authorships, skipped
+	Works      int // works read, including skipped ones
+	Skipped    int // works without authorships, skipped
+	Unauthored int // works without authorships, kept without ties
 }
 
 // Parse reads works strictly: a work without authorships is an error
@@ -67,23 +71,25 @@ func Parse(r io.Reader, file string) (ties.Graph, error) {
 	return g, err
 }
 
-// ParseSnapshot reads a snapshot part, skipping works without authorships
-// (it has Parse's signature, for format tables).
+// ParseSnapshot reads a snapshot part, in which many works (grants,
+// datasets) have no authorships: those are kept as publications without
+// ties (it has Parse's signature, for format tables).
 func ParseSnapshot(r io.Reader, file string) (ties.Graph, error) {
-	g, _, err := ParseOptions(r, file, Options{SkipUnauthored: true})
+	g, _, err := ParseOptions(r, file, Options{KeepUnauthored: true})
 	return g, err
 }
 
 type builder struct {
-	file  string
-	g     ties.Graph
-	index map[string]int // entity id -> index in g.Entities
-	tie   map[string]int // tie id -> index in g.Ties
+	file           string
+	keepUnauthored bool
+	g              ties.Graph
+	index          map[string]int // entity id -> index in g.Entities
+	tie            map[string]int // tie id -> index in g.Ties
 }
 
 // ParseOptions reads works with the given options.
 func ParseOptions(r io.Reader, file string, opt Options) (ties.Graph, Stats, error) {
-	b := &builder{file: file, index: map[string]int{}, tie: map[string]int{}}
+	b := &builder{file: file, index: map[string]int{}, tie: map[string]int{}, keepUnauthored: opt.KeepUnauthored}
 	var st Stats
 	err := sources.DecodeObjects(r, file, func(raw json.RawMessage, line int) error {
 		var w work
@@ -94,6 +100,9 @@ func ParseOptions(r io.Reader, file string, opt Options) (ties.Graph, Stats, err
 		if len(w.Authorships) == 0 && opt.SkipUnauthored {
 			st.Skipped++
 			return nil
+		}
+		if len(w.Authorships) == 0 && opt.KeepUnauthored {
+			st.Unauthored++
 		}
 		return b.add(&w, line)
 	})
@@ -126,7 +135,7 @@ func (b *builder) add(w *work, line int) error {
 	if !ok {
 		return b.fail(line, "id", "invalid OpenAlex work id %q", w.ID)
 	}
-	if len(w.Authorships) == 0 {
+	if len(w.Authorships) == 0 && !b.keepUnauthored {
 		return b.fail(line, "authorships", "work %s has no authorships", wid)
 	}
 	pubID := "openalex:" + wid

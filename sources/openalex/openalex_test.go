@@ -107,7 +107,16 @@ func TestSnapshotPart(t *testing.T) {
 	if st.Works != 27 || st.Skipped != 27 || len(g.Entities) != 0 {
 		t.Errorf("stats %+v with %d entities, want 27 works all skipped", st, len(g.Entities))
 	}
-	if g, err := ParseSnapshot(open(), "works_part_000"); err != nil || len(g.Entities) != 0 {
+	// The snapshot reader keeps them as publications without ties, so a
+	// part loads and nothing in it is lost.
+	g, st, err = ParseOptions(open(), "works_part_000", Options{KeepUnauthored: true})
+	if err != nil || st.Works != 27 || st.Unauthored != 27 || len(g.Entities) != 27 || len(g.Ties) != 0 {
+		t.Errorf("keep unauthored: stats %+v, %d entities, %d ties, error %v; want 27 publications, no ties", st, len(g.Entities), len(g.Ties), err)
+	}
+	if g.Entities[1].ID != "openalex:W4312233861" || g.Entities[1].Kind != ties.KindPublication || g.Entities[1].Remarks != "OpenAlex type: grant" {
+		t.Errorf("second work %+v", g.Entities[1])
+	}
+	if g, err := ParseSnapshot(open(), "works_part_000"); err != nil || len(g.Entities) != 27 {
 		t.Errorf("ParseSnapshot: %d entities, error %v", len(g.Entities), err)
 	}
 }

@@ -81,8 +81,17 @@ export async function deleteJSON<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-export function screenOne(name: string): Promise<ScreenResult> {
-  return postJSON<ScreenResult>('/v1/screen', { name });
+/** What else is known of a screened party: evidence, not filters. */
+export interface PartyAttributes {
+  dob?: string;
+  country?: string;
+  id?: string;
+}
+
+export function screenOne(name: string, attrs: PartyAttributes = {}): Promise<ScreenResult> {
+  const body: Record<string, string> = { name };
+  for (const [k, v] of Object.entries(attrs)) if (v) body[k] = v;
+  return postJSON<ScreenResult>('/v1/screen', body);
 }
 
 /**

@@ -199,11 +199,22 @@ function batchCSV(results: ScreenResult[]): string {
 export function screenPage(root: HTMLElement): void {
   const single = h('div', { id: 'single-results', 'aria-live': 'polite' });
   const input = h('input', { id: 'screen-name', name: 'name', type: 'search', required: true, autocomplete: 'off', 'data-testid': 'screen-name', placeholder: 'e.g. ICT CAS' });
+  // What else is known of the party: evidence that raises or lowers a
+  // score, not a filter.
+  const dob = h('input', { id: 'screen-dob', name: 'dob', type: 'text', size: 10, autocomplete: 'off', placeholder: 'YYYY-MM-DD', pattern: '\\d{4}(-\\d{2}){0,2}', 'data-testid': 'screen-dob' });
+  const country = h('input', { id: 'screen-country', name: 'country', type: 'text', size: 10, autocomplete: 'off', placeholder: 'e.g. CN', 'data-testid': 'screen-country' });
+  const ident = h('input', { id: 'screen-id', name: 'id', type: 'text', size: 12, autocomplete: 'off', placeholder: 'passport, IMO…', 'data-testid': 'screen-id' });
   const form = h(
     'form',
     { className: 'row', role: 'search', 'aria-label': 'Screen a name' },
     h('label', { for: 'screen-name' }, 'Name'),
     input,
+    h('label', { for: 'screen-dob', title: 'Date of birth: YYYY, YYYY-MM or YYYY-MM-DD' }, 'Born'),
+    dob,
+    h('label', { for: 'screen-country', title: 'Nationality or country: a name or ISO code' }, 'Country'),
+    country,
+    h('label', { for: 'screen-id', title: 'Passport, national id, IMO or registration number' }, 'Identifier'),
+    ident,
     h('button', { type: 'submit', 'data-testid': 'screen-submit' }, 'Screen'),
   );
   form.addEventListener('submit', async (ev) => {
@@ -213,7 +224,7 @@ export function screenPage(root: HTMLElement): void {
     clear(single);
     single.append(h('p', { className: 'muted' }, 'Screening…'));
     try {
-      lastSingle = await screenOne(name);
+      lastSingle = await screenOne(name, { dob: dob.value.trim(), country: country.value.trim(), id: ident.value.trim() });
       clear(single);
       single.append(matchesTable(lastSingle));
     } catch (e) {
