@@ -393,18 +393,27 @@ type verifyResponse struct {
 	LastSeq int64  `json:"last_seq"`
 	BadSeq  int64  `json:"bad_seq,omitempty"`
 	Reason  string `json:"reason,omitempty"`
+	// Head is SEQ:HASH of the newest record, to record outside the store
+	// and check later with `ties audit verify --expect-head`; Keyed counts
+	// the records with keyed hashes (checked only by the CLI, with the key).
+	Head  string `json:"head,omitempty"`
+	Keyed int    `json:"keyed,omitempty"`
 }
 
 func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
-	last, _, err := ties.VerifyAuditChain(s.st.AuditRecords(r.Context(), 0, 0), 0, "")
+	v, err := ties.VerifyAuditKeyed(s.st.AuditRecords(r.Context(), 0, 0), nil, nil)
 	var ce *ties.AuditChainError
 	switch {
 	case errors.As(err, &ce):
-		return writeJSON(w, http.StatusOK, verifyResponse{LastSeq: last, BadSeq: ce.Seq, Reason: ce.Reason})
+		return writeJSON(w, http.StatusOK, verifyResponse{LastSeq: v.Head.Seq, BadSeq: ce.Seq, Reason: ce.Reason})
 	case err != nil:
 		return err
 	}
-	return writeJSON(w, http.StatusOK, verifyResponse{OK: true, LastSeq: last})
+	resp := verifyResponse{OK: true, LastSeq: v.Head.Seq, Keyed: v.Keyed}
+	if v.Head.Seq > 0 {
+		resp.Head = v.Head.String()
+	}
+	return writeJSON(w, http.StatusOK, resp)
 }
 
 // Decisions a reviewer may record on a screening or exposure record.

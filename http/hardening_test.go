@@ -648,3 +648,17 @@ func TestUploadNamesNeverShowTheTempPath(t *testing.T) {
 		t.Errorf("bad file: %d %s", status, body)
 	}
 }
+
+// TestAuditVerifyRouteGivesTheHead: GET /v1/audit/verify gives the head
+// to record elsewhere: SEQ:HASH of the newest record.
+func TestAuditVerifyRouteGivesTheHead(t *testing.T) {
+	e := newEnv(t, Options{})
+	var res screenResult
+	e.json("POST", "/v1/screen", e.viewer, map[string]string{"name": "ICT CAS"}, 200, &res)
+	var v verifyResponse
+	e.json("GET", "/v1/audit/verify", e.analyst, nil, 200, &v)
+	rec, err := e.st.AuditRecord(context.Background(), v.LastSeq)
+	if err != nil || !v.OK || v.LastSeq < res.AuditSeq || v.Head != fmt.Sprintf("%d:%s", rec.Seq, rec.Hash) {
+		t.Errorf("verify = %+v; newest record %d %s, %v", v, rec.Seq, rec.Hash, err)
+	}
+}
