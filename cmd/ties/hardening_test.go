@@ -98,6 +98,22 @@ func TestCLINameLimits(t *testing.T) {
 	if out, code := execTies(t, "--db", db, "load", filepath.Join("testdata", "fixture-list.csv")); code != 0 {
 		t.Fatal(out)
 	}
+	roster := filepath.Join(dir, "roster.txt")
+	if err := os.WriteFile(roster, []byte("Ok Name\n"+strings.Repeat("C", 1001)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code = execTies(t, "--db", db, "watch", "add", "--roster", roster)
+	if code == 0 || !strings.Contains(out, "name 2: is longer than 1000 characters") {
+		t.Errorf("watch add with a 1,001-character name: exit %d: %s", code, out)
+	}
+	batch := filepath.Join(dir, "batch.csv")
+	if err := os.WriteFile(batch, []byte("name\nOk Name\n"+strings.Repeat("D", 1001)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code = execTies(t, "--db", db, "screen", "--file", batch)
+	if code == 0 || !strings.Contains(out, "batch.csv:3: name is longer than 1000 characters") {
+		t.Errorf("screen --file with a 1,001-character name: exit %d: %s", code, out)
+	}
 	out, code = execTies(t, "--db", db, "screen", "ok", strings.Repeat("A", 1001))
 	if code != 2 || !strings.Contains(out, "name 2: is longer than 1000 characters") {
 		t.Errorf("screen of a 1,001-character name: exit %d: %s", code, out)

@@ -88,6 +88,11 @@ func newWatchAddCmd(g *globalFlags) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				for i, n := range names {
+					if err := ties.CheckName(n.Name); err != nil {
+						return fmt.Errorf("%s: name %d: %w", roster, i+1, err)
+					}
+				}
 				w.Kind, w.Roster = ties.WatchRoster, names
 				if w.Label == "" {
 					w.Label = roster
