@@ -27,6 +27,7 @@ import (
 	"ties/ingest"
 	"ties/postgres"
 	"ties/postgres/pgtest"
+	"ties/sqlite"
 	"ties/watch"
 )
 
@@ -660,5 +661,37 @@ func TestAuditVerifyRouteGivesTheHead(t *testing.T) {
 	rec, err := e.st.AuditRecord(context.Background(), v.LastSeq)
 	if err != nil || !v.OK || v.LastSeq < res.AuditSeq || v.Head != fmt.Sprintf("%d:%s", rec.Seq, rec.Hash) {
 		t.Errorf("verify = %+v; newest record %d %s, %v", v, rec.Seq, rec.Hash, err)
+	}
+}
+
+// TestReloadIfChangedSkipsOwnWrites: on SQLite, the change notice for a
+// load this server already rebuilt for costs no second rebuild; a load
+// through another connection (another process) does rebuild.
+func TestReloadIfChangedSkipsOwnWrites(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx := context.Background()
+	if rebuilt, err := e.srv.ReloadIfChanged(ctx); err != nil || rebuilt {
+		t.Errorf("nothing changed: rebuilt %v, %v", rebuilt, err)
+	}
+	body, err := os.ReadFile("../cmd/ties/testdata/fixture-list.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, b := e.do("POST", "/v1/lists?filename=fixture-list.csv", e.admin, bytes.NewReader(body)); status != 201 {
+		t.Fatalf("load: %d %s", status, b)
+	}
+	if rebuilt, err := e.srv.ReloadIfChanged(ctx); err != nil || rebuilt {
+		t.Errorf("after its own load: rebuilt %v, %v", rebuilt, err)
+	}
+	other, err := sqlite.Open(e.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := ingest.Load(ctx, other, []string{"../cmd/ties/testdata/fixture-list.csv"}, ingest.Options{Dataset: "other", Reload: true}); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt, err := e.srv.ReloadIfChanged(ctx); err != nil || !rebuilt {
+		t.Errorf("after another connection's load: rebuilt %v, %v", rebuilt, err)
 	}
 }

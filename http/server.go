@@ -171,20 +171,52 @@ func (s *Server) Close() error {
 	return nil
 }
 
+// fingerprinter is a store that can say cheaply whether what the index is
+// built from changed (the sqlite store).
+type fingerprinter interface {
+	IndexFingerprint(ctx context.Context) (string, error)
+}
+
 // Reload rebuilds the snapshot from the store and swaps it in.
 func (s *Server) Reload(ctx context.Context) error {
+	_, err := s.reload(ctx, false)
+	return err
+}
+
+// ReloadIfChanged is Reload, except that on a store that keeps an index
+// fingerprint it does nothing when the fingerprint is the one the current
+// index was built from (a change notice for a write this server already
+// rebuilt for). It reports whether it rebuilt.
+func (s *Server) ReloadIfChanged(ctx context.Context) (bool, error) {
+	return s.reload(ctx, true)
+}
+
+func (s *Server) reload(ctx context.Context, onlyIfChanged bool) (bool, error) {
 	s.buildMu.Lock()
 	defer s.buildMu.Unlock()
 	start := time.Now()
+	// Read before the build: a change committed during it leaves the
+	// fingerprint older than the index, so the next notice rebuilds again.
+	fp := ""
+	if f, ok := s.st.(fingerprinter); ok {
+		var err error
+		if fp, err = f.IndexFingerprint(ctx); err != nil {
+			fp = ""
+		}
+	}
+	if cur := s.snap.Load(); onlyIfChanged && fp != "" && cur != nil && cur.fingerprint == fp {
+		return false, nil
+	}
 	snap, err := buildSnapshot(ctx, s.st)
 	if err != nil {
-		return fmt.Errorf("build index: %w", err)
+		return false, fmt.Errorf("build index: %w", err)
 	}
+	snap.fingerprint = fp
 	s.snap.Store(snap)
 	s.metrics.snapshotSwapped(snap)
 	s.log.Info("index built", "entries", len(snap.entries), "index_entities", snap.index.Len(),
 		"versions", snap.versionIDs, "took_ms", time.Since(start).Milliseconds())
-	return nil
+	return true, nil
 }
 
 // CheckDemoAddr refuses --demo on an address that is not loopback: demo

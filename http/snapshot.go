@@ -13,16 +13,19 @@ import (
 // snapshot is everything requests read, built whole from the store and
 // never changed after: readers need no locks.
 type snapshot struct {
-	builtAt    time.Time
-	index      *match.Index
-	versions   []ties.ListVersion // in force
-	versionIDs []int64
-	entries    map[string]*ties.Entry // list entries in force by entity id
-	filters    ties.Filters           // list ids and countries screenings may be narrowed to
-	model      *analysis.Model
-	resolver   *resolve.Resolver
-	links      []ties.Link
-	tiesOf     map[string][]ties.Tie // canonical graph id -> ties touching it (ids canonical)
+	builtAt time.Time
+	// fingerprint is the store's IndexFingerprint read before the build
+	// ("" when the store has none).
+	fingerprint string
+	index       *match.Index
+	versions    []ties.ListVersion // in force
+	versionIDs  []int64
+	entries     map[string]*ties.Entry // list entries in force by entity id
+	filters     ties.Filters           // list ids and countries screenings may be narrowed to
+	model       *analysis.Model
+	resolver    *resolve.Resolver
+	links       []ties.Link
+	tiesOf      map[string][]ties.Tie // canonical graph id -> ties touching it (ids canonical)
 }
 
 func buildSnapshot(ctx context.Context, st ties.Store) (*snapshot, error) {

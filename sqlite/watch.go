@@ -33,7 +33,7 @@ func (s *Store) Subscribe(ctx context.Context) (<-chan int64, error) {
 		conn.Close()
 		return nil, fmt.Errorf("sqlite: %s: subscribe: %w", s.path, err)
 	}
-	fp, err := s.indexFingerprint(ctx)
+	fp, err := s.IndexFingerprint(ctx)
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("sqlite: %s: subscribe: %w", s.path, err)
@@ -54,7 +54,7 @@ func (s *Store) Subscribe(ctx context.Context) (<-chan int64, error) {
 			if err != nil || v == dv {
 				continue // a locked or busy database: try on the next tick
 			}
-			f, err := s.indexFingerprint(ctx)
+			f, err := s.IndexFingerprint(ctx)
 			if err != nil {
 				continue
 			}
@@ -78,10 +78,13 @@ func dataVersion(ctx context.Context, conn *sql.Conn) (int64, error) {
 	return v, err
 }
 
-// indexFingerprint changes when what the screening index and the analysis
+// IndexFingerprint changes when what the screening index and the analysis
 // model are built from changes: the versions in force, the graph sources
-// (each PutGraph bumps put_seq) and the links and their status.
-func (s *Store) indexFingerprint(ctx context.Context) (string, error) {
+// (each PutGraph bumps put_seq) and the links and their status. A server
+// compares it with the one its index was built from to skip a rebuild
+// that would change nothing (after its own writes, which it has already
+// rebuilt for).
+func (s *Store) IndexFingerprint(ctx context.Context) (string, error) {
 	var inForce, graph, links string
 	err := s.db.QueryRowContext(ctx, `SELECT
 		(SELECT coalesce(group_concat(dataset || '=' || version_id, ','), '') FROM (SELECT dataset, version_id FROM dataset_in_force ORDER BY dataset)),

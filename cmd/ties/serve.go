@@ -200,7 +200,7 @@ func followStore(ctx context.Context, st ties.Store, srv *tieshttp.Server, logge
 					quiet = true
 				}
 			}
-			if err := srv.Reload(ctx); err != nil {
+			if _, err := srv.ReloadIfChanged(ctx); err != nil {
 				logger.Error("reload after a store change", "err", err)
 			}
 		}
