@@ -2,18 +2,18 @@ package eval
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"ties"
 	"ties/match"
+	"ties/screening"
 	"ties/sources"
 )
 
@@ -218,28 +218,19 @@ func FalsePositives(ix *match.Index, name string, rows []Row, opt NegativeOption
 	}
 	start := time.Now()
 	hits := make([]*match.Match, len(picked))
-	var wg sync.WaitGroup
-	next := make(chan int, 256)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				q := match.Query{Text: picked[i].Name, Kind: opt.Kind, Threshold: sweepThresholds()[0], Limit: 1}
-				if opt.Attributes {
-					q.Attributes = rowAttributes(picked[i], opt.CountryCode)
-				}
-				if ms := ix.Search(q); len(ms) > 0 {
-					hits[i] = &ms[0]
-				}
-			}
-		}()
-	}
-	for i := range picked {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	// The batch runs in process on every core, as `ties screen --file` does.
+	screening.Batch(context.Background(), ix, len(picked), func(i int) match.Query { //nolint:errcheck // emit never fails
+		q := match.Query{Text: picked[i].Name, Kind: opt.Kind, Threshold: sweepThresholds()[0], Limit: 1}
+		if opt.Attributes {
+			q.Attributes = rowAttributes(picked[i], opt.CountryCode)
+		}
+		return q
+	}, func(i int, ms []match.Match) error {
+		if len(ms) > 0 {
+			hits[i] = &ms[0]
+		}
+		return nil
+	})
 	elapsed := time.Since(start)
 	rep := Report{Name: name, Part: opt.Part, Threshold: match.DefaultThreshold, Cases: len(picked)}
 	for i, m := range hits {

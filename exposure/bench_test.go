@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"fmt"
 	"os"
 	"runtime"
 	"slices"
@@ -104,7 +105,9 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 
 // bruteForce counts simple paths of at most q.Depth ties from q.Org to each
 // directly designated node, ending at the first designated node and
-// never walking down a hierarchy outside the org's own tree.
+// never walking down a hierarchy outside the org's own tree. Paths through
+// the same nodes by the same kinds of tie count once (parallel ties from
+// two sources are one path with both sources' evidence).
 func bruteForce(g *Graph, q Query) map[string]int {
 	designated := map[uint32]bool{}
 	for _, d := range q.Designated {
@@ -112,14 +115,17 @@ func bruteForce(g *Graph, q Query) map[string]int {
 			designated[n] = true
 		}
 	}
-	counts := map[string]int{}
+	seen := map[string]map[string]bool{}
 	org := g.index[q.Org]
 	// own: the path is still inside the org's own tree, the only place it
 	// may walk down a hierarchy (see descendsForeignHierarchy).
-	var walk func(u uint32, onPath []uint32, own bool)
-	walk = func(u uint32, onPath []uint32, own bool) {
+	var walk func(u uint32, onPath []uint32, own bool, sig string)
+	walk = func(u uint32, onPath []uint32, own bool, sig string) {
 		if designated[u] {
-			counts[g.ids[u]]++
+			if seen[g.ids[u]] == nil {
+				seen[g.ids[u]] = map[string]bool{}
+			}
+			seen[g.ids[u]][sig] = true
 			if u != org {
 				return
 			}
@@ -135,7 +141,7 @@ func bruteForce(g *Graph, q Query) map[string]int {
 			if down && !own {
 				return
 			}
-			walk(v, append(onPath, v), own && down)
+			walk(v, append(onPath, v), own && down, fmt.Sprintf("%s|%d:%d:%t", sig, v, g.eKind[e], g.eFrom[e] == u))
 		}
 		for e := g.outOff[u]; e < g.outOff[u+1]; e++ {
 			step(e, g.eTo[e])
@@ -144,7 +150,11 @@ func bruteForce(g *Graph, q Query) map[string]int {
 			step(e, g.eFrom[e])
 		}
 	}
-	walk(org, []uint32{org}, true)
+	walk(org, []uint32{org}, true, "")
+	counts := map[string]int{}
+	for id, sigs := range seen {
+		counts[id] = len(sigs)
+	}
 	return counts
 }
 

@@ -329,6 +329,7 @@ func (g *Graph) finding(d *designation, paths []path, truncated bool, asOf ties.
 		}
 		return cmp.Compare(a.hops, b.hops)
 	})
+	scored = mergeParallelPaths(scored)
 	f.Paths = make([][]Step, 0, len(scored))
 	for _, sp := range scored {
 		f.Paths = append(f.Paths, sp.steps)
@@ -598,4 +599,40 @@ func (g *Graph) putScratch(s *scratch) {
 	s.touched = s.touched[:0]
 	s.parents = s.parents[:0]
 	g.scratch.Put(s)
+}
+
+// mergeParallelPaths folds paths that pass the same entities by the same
+// kinds of tie into the best scored of them: two sources telling the same
+// tie (the reference case and ROR both put Microsoft Research Asia under
+// Microsoft) are one path, with the evidence of both on its steps.
+func mergeParallelPaths(scored []scoredPath) []scoredPath {
+	if len(scored) < 2 {
+		return scored
+	}
+	first := make(map[string]int, len(scored))
+	out := scored[:0]
+	var b strings.Builder
+	for _, sp := range scored {
+		b.Reset()
+		for _, st := range sp.steps {
+			fmt.Fprintf(&b, "%s\x00%s\x00%t\x01", st.EntityID, st.Tie, st.Reverse)
+		}
+		k := b.String()
+		i, dup := first[k]
+		if !dup {
+			first[k] = len(out)
+			out = append(out, sp)
+			continue
+		}
+		kept := out[i].steps
+		for j := range kept {
+			other := sp.steps[j]
+			for _, ev := range other.Evidence {
+				if !slices.Contains(kept[j].Evidence, ev) {
+					kept[j].Evidence = append(slices.Clip(kept[j].Evidence), ev)
+				}
+			}
+		}
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"ties/analysis"
 	"ties/match"
 	"ties/resolve"
+	"ties/screening"
 )
 
 // snapshot is everything requests read, built whole from the store and
@@ -69,7 +70,7 @@ func buildSnapshot(ctx context.Context, st ties.Store) (*snapshot, error) {
 	}
 	snap := &snapshot{
 		builtAt:  time.Now(),
-		index:    match.Build(entries),
+		index:    screening.BuildIndex(entries, links),
 		filters:  ties.FiltersOf(entries),
 		versions: versions,
 		entries:  make(map[string]*ties.Entry, len(entries)),

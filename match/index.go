@@ -54,7 +54,14 @@ type indexedForm struct {
 type Option func(*buildConfig)
 
 type buildConfig struct {
-	params *Params
+	params    *Params
+	decisions []MergeDecision
+}
+
+// WithMergeDecisions applies analysts' merges and splits of list records
+// before the consolidation rules (see consolidate).
+func WithMergeDecisions(ds []MergeDecision) Option {
+	return func(c *buildConfig) { c.decisions = ds }
 }
 
 // WithParams builds the index with other scoring parameters than
@@ -68,7 +75,6 @@ func WithParams(p Params) Option {
 // (consolidate) are indexed as one, so a search shows it once with all
 // its designations. The caller's entries are not changed.
 func Build(entries []ties.Entry, opts ...Option) *Index {
-	groups := consolidate(entries)
 	ix := &Index{keys: map[string]uint32{}, exact: map[string][]uint32{}, p: DefaultParams()}
 	var cfg buildConfig
 	for _, o := range opts {
@@ -77,6 +83,7 @@ func Build(entries []ties.Entry, opts ...Option) *Index {
 	if cfg.params != nil {
 		ix.p = *cfg.params
 	}
+	groups := consolidate(entries, cfg.decisions)
 	formKeys := [][]uint32{}
 	tokenIDs := map[string]int32{}
 	for gi := range groups {

@@ -46,6 +46,13 @@ func strongScheme(s string) bool {
 	return false
 }
 
+// MergeDecision is an analyst's word on two list records, by entity id:
+// the same entity (Same) or two (kept apart whatever the rules say).
+type MergeDecision struct {
+	A, B string
+	Same bool
+}
+
 // consolidate folds the entries that are one entity into one:
 //   - rows with the same entity id (a list file may hold an entity in
 //     several rows: the CSL repeats an SDN entry that is also on SSI);
@@ -62,9 +69,13 @@ func strongScheme(s string) bool {
 //     as a subsidiary's alias. Persons are never merged by name: people
 //     share names.
 //
+// Analysts' decisions come before the rules: records they merged are one
+// entity, records they split are never merged by a rule (only rows with
+// the same entity id, which are one record, cannot be split).
+//
 // The entity of a group is named by the least id of its records, so it
 // does not depend on the order in which lists were loaded.
-func consolidate(entries []ties.Entry) []consolidated {
+func consolidate(entries []ties.Entry, decisions []MergeDecision) []consolidated {
 	parent := make([]int, len(entries))
 	for i := range parent {
 		parent[i] = i
@@ -77,10 +88,45 @@ func consolidate(entries []ties.Entry) []consolidated {
 		}
 		return i
 	}
-	union := func(a, b int) {
+	join := func(a, b int) {
 		if ra, rb := find(a), find(b); ra != rb {
 			parent[max(ra, rb)] = min(ra, rb)
 		}
+	}
+	byID := map[string]int{} // entity id -> first entry
+	for i := range entries {
+		if j, ok := byID[entries[i].Entity.ID]; ok {
+			join(i, j)
+		} else {
+			byID[entries[i].Entity.ID] = i
+		}
+	}
+	var apart [][2]int // records an analyst split
+	for _, d := range decisions {
+		a, okA := byID[d.A]
+		b, okB := byID[d.B]
+		switch {
+		case !okA || !okB:
+		case d.Same:
+			join(a, b)
+		default:
+			apart = append(apart, [2]int{a, b})
+		}
+	}
+	// union joins two groups unless an analyst kept a record of one apart
+	// from a record of the other.
+	union := func(a, b int) {
+		ra, rb := find(a), find(b)
+		if ra == rb {
+			return
+		}
+		for _, p := range apart {
+			x, y := find(p[0]), find(p[1])
+			if x == ra && y == rb || x == rb && y == ra {
+				return
+			}
+		}
+		join(a, b)
 	}
 	first := map[string]int{}
 	key := func(k string, i int) {
@@ -93,7 +139,6 @@ func consolidate(entries []ties.Entry) []consolidated {
 	primaries := map[string][]int{} // normalized primary name -> organizations
 	for i := range entries {
 		e := &entries[i]
-		key("id\x00"+e.Entity.ID, i)
 		for _, d := range e.Designations {
 			if d.SourceID != "" {
 				key("list\x00"+strings.ToUpper(d.ListID)+"\x00"+d.SourceID, i)

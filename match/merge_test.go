@@ -99,3 +99,29 @@ func TestParenthesesThatRepeatTheName(t *testing.T) {
 		}
 	}
 }
+
+// An analyst's split keeps two records apart although they share the SDN
+// id; a merge joins two records no rule would.
+func TestMergeDecisions(t *testing.T) {
+	row := func(id, list, src, name string) ties.Entry {
+		return ties.Entry{Record: ties.Record{
+			Entity:       ties.Entity{ID: id, Kind: ties.KindPerson, Names: []ties.Name{{Text: name, Type: ties.NamePrimary}}},
+			Designations: []ties.Designation{{EntityID: id, ListID: list, SourceID: src}},
+		}}
+	}
+	entries := []ties.Entry{row("csl:1", "SDN", "1", "Ivan Petrov"), row("ofac:1", "SDN", "1", "Ivan Petrov"),
+		row("un:7", "UN", "QDi.7", "Ivan Petroff"), row("csl:8", "EL", "8", "Ivan Petrov Ivanovich")}
+	if n := Build(entries).Len(); n != 3 {
+		t.Fatalf("without decisions: %d entities, want 3", n)
+	}
+	ix := Build(entries, WithMergeDecisions([]MergeDecision{{A: "csl:1", B: "ofac:1"}, {A: "un:7", B: "csl:8", Same: true}}))
+	if ix.Len() != 3 {
+		t.Fatalf("with a split and a merge: %d entities, want 3", ix.Len())
+	}
+	ms := ix.Search(Query{Text: "Ivan Petroff", Kind: ties.KindPerson, Threshold: 0.5})
+	for _, m := range ms {
+		if m.EntityID == "csl:8" && len(m.Records) != 2 {
+			t.Errorf("merged entity %s has records %v", m.EntityID, m.Records)
+		}
+	}
+}

@@ -22,7 +22,7 @@ import (
 	"ties/changes"
 	"ties/exposure"
 	"ties/match"
-	"ties/resolve"
+	"ties/screening"
 )
 
 // Alert events.
@@ -272,36 +272,17 @@ func (ev *evaluation) ensureIndex(ctx context.Context) error {
 // the names list entries gain through links (as `ties screen` does), and
 // returns the entries as listed by entity id.
 func BuildIndex(ctx context.Context, st ties.Store) (*match.Index, map[string]ties.Entry, error) {
-	var entries []ties.Entry
-	byID := map[string]ties.Entry{}
-	for e, err := range st.InForceEntries(ctx) {
-		if err != nil {
-			return nil, nil, err
-		}
-		entries = append(entries, e)
-		byID[e.Entity.ID] = e
-	}
-	links, err := st.Links(ctx)
+	ix, entries, _, err := screening.Load(ctx, st)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(links) > 0 && len(entries) > 0 {
-		used := map[string]bool{}
-		for _, l := range links {
-			used[l.GraphID], used[l.TargetID] = true, true
+	byID := make(map[string]ties.Entry, len(entries))
+	for _, e := range entries {
+		if _, ok := byID[e.Entity.ID]; !ok {
+			byID[e.Entity.ID] = e
 		}
-		var graph []ties.Entity
-		for e, err := range st.GraphEntities(ctx) {
-			if err != nil {
-				return nil, nil, err
-			}
-			if used[e.ID] {
-				graph = append(graph, e)
-			}
-		}
-		entries = resolve.Augment(entries, graph, links)
 	}
-	return match.Build(entries), byID, nil
+	return ix, byID, nil
 }
 
 func (ev *evaluation) roster(ctx context.Context, w ties.Watch) ([]Body, any, error) {

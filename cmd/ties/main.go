@@ -112,6 +112,8 @@ func newRootCmd() *cobra.Command {
 		newCompareCmd(),
 		newEvalCmd(),
 		newLinkCmd(g),
+		newMergeCmd(g),
+		newSplitCmd(g),
 		newResolveCmd(g),
 		newExposureCmd(g),
 		newCheckCmd(g),

@@ -9,10 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -21,6 +19,7 @@ import (
 	"ties"
 	"ties/match"
 	"ties/roster"
+	"ties/screening"
 	"ties/sources"
 )
 
@@ -227,57 +226,26 @@ func screenBatch(cmd *cobra.Command, ix *match.Index, q match.Query, sf screenFl
 			progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
 	}
 
-	results := make([][]match.Match, len(queries))
-	done := make([]bool, len(queries))
-	var mu sync.Mutex
-	cond := sync.NewCond(&mu)
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				qq := q
-				qq.Text, qq.Attributes = rows[i].Name, rows[i].Attributes
-				ms := ix.Search(qq)
-				mu.Lock()
-				results[i], done[i] = ms, true
-				cond.Signal()
-				mu.Unlock()
-			}
-		}()
-	}
-	go func() {
-		for i := range queries {
-			jobs <- i
+	err = screening.Batch(cmd.Context(), ix, len(rows), func(i int) match.Query {
+		qq := q
+		qq.Text, qq.Attributes = rows[i].Name, rows[i].Attributes
+		return qq
+	}, func(i int, ms []match.Match) error {
+		if err := w.write(queries[i], ms); err != nil {
+			return err
 		}
-		close(jobs)
-	}()
-	var werr error
-	for i := range queries {
-		mu.Lock()
-		for !done[i] {
-			cond.Wait()
-		}
-		ms := results[i]
-		results[i] = nil
-		mu.Unlock()
-		if werr == nil {
-			werr = w.write(queries[i], ms)
-		}
-		if werr == nil {
-			werr = audit.add(queries[i], ms)
+		if err := audit.add(queries[i], ms); err != nil {
+			return err
 		}
 		if bar != nil {
 			bar.Add(1) //nolint:errcheck // a progress bar that fails to draw is not an error
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	wg.Wait()
-	if werr == nil {
-		werr = w.flush()
-	}
-	return werr
+	return w.flush()
 }
 
 type resultWriter struct {

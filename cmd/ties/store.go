@@ -9,7 +9,7 @@ import (
 	"ties"
 	"ties/match"
 	"ties/postgres"
-	"ties/resolve"
+	"ties/screening"
 	"ties/sqlite"
 )
 
@@ -76,52 +76,16 @@ func auditKey() ([]byte, error) {
 
 // buildIndex reads every entry in force and builds the screening index.
 func buildIndex(ctx context.Context, st ties.Store) (*match.Index, []ties.ListVersion, error) {
-	ix, versions, _, err := buildIndexFilters(ctx, st)
+	ix, _, versions, err := screening.Load(ctx, st)
 	return ix, versions, err
 }
 
 // buildIndexFilters is buildIndex with the list ids and countries the
-// entries in force hold (the values --list and --country may take).
+// entries in force hold (the values --list and --only-country may take).
 func buildIndexFilters(ctx context.Context, st ties.Store) (*match.Index, []ties.ListVersion, ties.Filters, error) {
-	versions, err := st.InForce(ctx)
+	ix, listed, versions, err := screening.Load(ctx, st)
 	if err != nil {
 		return nil, nil, ties.Filters{}, err
 	}
-	var entries []ties.Entry
-	for e, err := range st.InForceEntries(ctx) {
-		if err != nil {
-			return nil, nil, ties.Filters{}, err
-		}
-		entries = append(entries, e)
-	}
-	entries, err = withLinkedNames(ctx, st, entries)
-	if err != nil {
-		return nil, nil, ties.Filters{}, err
-	}
-	return match.Build(entries), versions, ties.FiltersOf(entries), nil
-}
-
-// withLinkedNames gives list entries linked to graph entities the graph's
-// names (resolve.Augment), so a screening of "中国科学院计算技术研究所" finds
-// the Entity List row once ROR is loaded.
-func withLinkedNames(ctx context.Context, st ties.Store, entries []ties.Entry) ([]ties.Entry, error) {
-	links, err := st.Links(ctx)
-	if err != nil || len(links) == 0 || len(entries) == 0 {
-		return entries, err
-	}
-	used := map[string]bool{}
-	for _, l := range links {
-		used[l.GraphID] = true
-		used[l.TargetID] = true
-	}
-	var graph []ties.Entity
-	for e, err := range st.GraphEntities(ctx) {
-		if err != nil {
-			return nil, err
-		}
-		if used[e.ID] {
-			graph = append(graph, e)
-		}
-	}
-	return resolve.Augment(entries, graph, links), nil
+	return ix, versions, ties.FiltersOf(listed), nil
 }

@@ -15,6 +15,25 @@ export interface Match {
   dataset?: string;
   version_id?: number;
   name_source?: string;
+  /** What lowered the name score, in words. */
+  penalties?: string[];
+  /** The attributes given with the query and what each did. */
+  evidence?: string[];
+  /** Every designation of the consolidated entity. */
+  designations?: Designation[];
+  /** The list records the entity was consolidated from. */
+  records?: string[];
+}
+
+export interface Designation {
+  list: string;
+  source_id: string;
+  listed_on: string | null;
+  ended_on: string | null;
+  authority?: string;
+  program?: string;
+  dataset?: string;
+  version_id?: number;
 }
 
 export interface ScreenResult {

@@ -4,6 +4,7 @@ import { addReview, decisionLabel, type Decision } from '../monitor';
 import { namesFromFile, toCSV } from '../csv';
 import { download } from '../exportReport';
 import type { Match, ScreenResult } from '../types';
+import { otherListsText } from '../designations';
 
 // Kept across page changes so going back to Screen shows the last results.
 let lastSingle: ScreenResult | null = null;
@@ -51,7 +52,7 @@ function matchesTable(r: ScreenResult): HTMLElement {
           h('td', { className: 'num' }, score(m.score)),
           h('td', {}, entityLink(m.entity_id, m.name), m.kind ? h('span', { className: 'muted' }, ` (${m.kind})`) : null),
           h('td', {}, m.matched_name),
-          h('td', {}, m.list, m.program ? h('div', { className: 'muted' }, m.program) : null),
+          h('td', {}, m.list, m.program ? h('div', { className: 'muted' }, m.program) : null, otherLists(m)),
           h('td', { className: 'date' }, m.listed_on ?? 'not given'),
           h('td', {}, m.authority),
           h('td', { className: 'explanation' }, m.explanation),
@@ -61,6 +62,11 @@ function matchesTable(r: ScreenResult): HTMLElement {
       ),
     ),
   );
+}
+
+function otherLists(m: Match): HTMLElement | null {
+  const t = otherListsText(m);
+  return t ? h('div', { className: 'muted', 'data-testid': 'also-on' }, `also on ${t}`) : null;
 }
 
 // The audit trail's word for each review decision.
