@@ -161,6 +161,20 @@ after(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+test('the page is served with its Content-Security-Policy and frame protection, and runs under them', { timeout: 30_000 }, async () => {
+  const res = await page.goto(base + '/#/screen');
+  const h = await res.allHeaders();
+  assert.match(h['content-security-policy'] ?? '', /frame-ancestors 'none'/, 'CSP with frame-ancestors');
+  assert.match(h['content-security-policy'] ?? '', /script-src 'self'/, 'scripts only from the server');
+  assert.doesNotMatch(h['content-security-policy'] ?? '', /unsafe-inline|unsafe-eval/, 'no unsafe sources');
+  assert.equal(h['referrer-policy'], 'no-referrer');
+  assert.equal(h['x-content-type-options'], 'nosniff');
+  // Any CSP violation shows as a console error, which every test below
+  // also collects in pageErrors.
+  await page.getByLabel('Name', { exact: true }).waitFor();
+  assert.deepEqual(pageErrors.filter((e) => /Content Security Policy/i.test(e)), []);
+});
+
 test('screening "ICT CAS" shows the Institute of Computing Technology with its listing', { timeout: 60_000 }, async () => {
   await page.goto(base + '/#/screen');
   await page.getByLabel('Name', { exact: true }).fill('ICT CAS');

@@ -56,26 +56,44 @@ func (a *auditor) run() {
 				break drain
 			}
 		}
-		all := make([]ties.AuditRecord, 0, n)
-		for _, g := range group {
-			all = append(all, g.recs...)
-		}
-		// Not the request's context: a client that hangs up after its
-		// screening ran must not lose the record of it.
-		out, err := a.st.AppendAudit(context.Background(), all)
-		if err != nil {
-			a.log.Error("audit append failed", "records", len(all), "err", err)
-		}
+		a.commit(group, n)
+	}
+}
+
+// commit appends the records of a group of requests in one transaction.
+// If that fails, each request's records are appended on their own, so a
+// record the store refuses fails only the request that sent it, never the
+// others that happened to share its commit.
+func (a *auditor) commit(group []*auditReq, n int) {
+	all := make([]ties.AuditRecord, 0, n)
+	for _, g := range group {
+		all = append(all, g.recs...)
+	}
+	// Not the request's context: a client that hangs up after its
+	// screening ran must not lose the record of it.
+	out, err := a.st.AppendAudit(context.Background(), all)
+	if err == nil {
 		i := 0
 		for _, g := range group {
-			if err != nil {
-				g.err = err
-			} else {
-				g.out = out[i : i+len(g.recs)]
-			}
+			g.out = out[i : i+len(g.recs)]
 			i += len(g.recs)
 			close(g.done)
 		}
+		return
+	}
+	if len(group) == 1 {
+		a.log.Error("audit append failed", "records", len(all), "err", err)
+		group[0].err = err
+		close(group[0].done)
+		return
+	}
+	a.log.Warn("audit group append failed; appending request by request", "requests", len(group), "records", len(all), "err", err)
+	for _, g := range group {
+		g.out, g.err = a.st.AppendAudit(context.Background(), g.recs)
+		if g.err != nil {
+			a.log.Error("audit append failed", "records", len(g.recs), "err", g.err)
+		}
+		close(g.done)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"ties/examples"
 	"ties/ingest"
 	"ties/match"
+	"ties/postgres/pgtest"
 	"ties/sqlite"
 )
 
@@ -39,7 +40,7 @@ var benchState struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Main(m) // the PostgreSQL tests share one throwaway cluster
 	if benchState.closer != nil {
 		benchState.closer()
 	}

@@ -87,7 +87,19 @@ func (s *Server) addTie(w http.ResponseWriter, r *http.Request) error {
 		Share: req.Share, Role: req.Role, Via: req.Via, Start: req.Start, End: req.End, Evidence: req.Evidence,
 		Source: editTiePrefix + p.Actor,
 	}
-	if err := s.rewriteEdits(r, func(ts []ties.Tie) ([]ties.Tie, error) { return append(ts, t), nil }); err != nil {
+	err = s.rewriteEdits(r, func(ts []ties.Tie) ([]ties.Tie, error) {
+		// The one cycle check of every write path: a hierarchical tie
+		// (part_of, subsidiary_of, owned_by) may not close a loop with the
+		// ties already stored, from files or edits.
+		if loop, err := s.hierarchyLoop(r, t); err != nil || loop != nil {
+			if err == nil {
+				err = errorf(http.StatusBadRequest, "cycle in part_of/subsidiary_of/owned_by: %s", strings.Join(loop, " -> "))
+			}
+			return nil, err
+		}
+		return append(ts, t), nil
+	})
+	if err != nil {
 		return err
 	}
 	if err := s.auditTie(r, p, "add", t); err != nil {
@@ -146,4 +158,25 @@ func (s *Server) auditTie(r *http.Request, p principal, verb string, t ties.Tie)
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
+}
+
+// hierarchyLoop is the loop t would close with the stored ties, compared
+// by canonical id (merged graph entities are one), or nil.
+func (s *Server) hierarchyLoop(r *http.Request, t ties.Tie) ([]string, error) {
+	if !t.Kind.Hierarchical() {
+		return nil, nil
+	}
+	snap := s.snap.Load()
+	var all []ties.Tie
+	for x, err := range s.st.Ties(r.Context()) {
+		if err != nil {
+			return nil, err
+		}
+		if x.Kind.Hierarchical() {
+			x.From, x.To = snap.canonical(x.From), snap.canonical(x.To)
+			all = append(all, x)
+		}
+	}
+	t.From, t.To = snap.canonical(t.From), snap.canonical(t.To)
+	return ties.HierarchyCycle(all, t), nil
 }

@@ -40,7 +40,7 @@ type meResponse struct {
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	p := principalOf(r.Context())
-	return writeJSON(w, http.StatusOK, meResponse{Actor: p.Actor, Role: p.Role, TokenID: p.TokenID, Name: p.Name, Demo: p.Demo})
+	return writeJSON(w, http.StatusOK, meResponse(p))
 }
 
 // compareResult carries the fields of `ties compare --json`.
@@ -57,6 +57,11 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 	a, b := qv.Get("name1"), qv.Get("name2")
 	if strings.TrimSpace(a) == "" || strings.TrimSpace(b) == "" {
 		return errorf(http.StatusBadRequest, "give both name1 and name2")
+	}
+	for _, p := range []struct{ name, v string }{{"name1", a}, {"name2", b}} {
+		if err := ties.CheckName(p.v); err != nil {
+			return errorf(http.StatusBadRequest, "query parameter %q: %v", p.name, err)
+		}
 	}
 	k := names.Unknown
 	switch strings.ToLower(qv.Get("kind")) {
@@ -213,6 +218,9 @@ func (s *Server) exposure(w http.ResponseWriter, r *http.Request) error {
 	if org == "" {
 		return errorf(http.StatusBadRequest, "give org: a graph id, a name, or ror:ID")
 	}
+	if err := ties.CheckName(org); err != nil {
+		return errorf(http.StatusBadRequest, `query parameter "org": %v`, err)
+	}
 	q := analysis.Query{Org: org}
 	if v := qv.Get("as_of"); v != "" {
 		d, err := ties.ParseDate(v)
@@ -262,6 +270,9 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) error {
 	text := strings.TrimSpace(r.URL.Query().Get("q"))
 	if text == "" {
 		return errorf(http.StatusBadRequest, "give q: the affiliation text to resolve")
+	}
+	if err := ties.CheckName(text); err != nil {
+		return errorf(http.StatusBadRequest, `query parameter "q": %v`, err)
 	}
 	limit, err := intParam(r.URL.Query().Get("limit"), "limit", 5, 1, 100)
 	if err != nil {
@@ -382,18 +393,27 @@ type verifyResponse struct {
 	LastSeq int64  `json:"last_seq"`
 	BadSeq  int64  `json:"bad_seq,omitempty"`
 	Reason  string `json:"reason,omitempty"`
+	// Head is SEQ:HASH of the newest record, to record outside the store
+	// and check later with `ties audit verify --expect-head`; Keyed counts
+	// the records with keyed hashes (checked only by the CLI, with the key).
+	Head  string `json:"head,omitempty"`
+	Keyed int    `json:"keyed,omitempty"`
 }
 
 func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
-	last, _, err := ties.VerifyAuditChain(s.st.AuditRecords(r.Context(), 0, 0), 0, "")
+	v, err := ties.VerifyAuditKeyed(s.st.AuditRecords(r.Context(), 0, 0), nil, nil)
 	var ce *ties.AuditChainError
 	switch {
 	case errors.As(err, &ce):
-		return writeJSON(w, http.StatusOK, verifyResponse{LastSeq: last, BadSeq: ce.Seq, Reason: ce.Reason})
+		return writeJSON(w, http.StatusOK, verifyResponse{LastSeq: v.Head.Seq, BadSeq: ce.Seq, Reason: ce.Reason})
 	case err != nil:
 		return err
 	}
-	return writeJSON(w, http.StatusOK, verifyResponse{OK: true, LastSeq: last})
+	resp := verifyResponse{OK: true, LastSeq: v.Head.Seq, Keyed: v.Keyed}
+	if v.Head.Seq > 0 {
+		resp.Head = v.Head.String()
+	}
+	return writeJSON(w, http.StatusOK, resp)
 }
 
 // Decisions a reviewer may record on a screening or exposure record.

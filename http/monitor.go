@@ -126,6 +126,9 @@ func decodeWatch(body []byte) (watchRequest, error) {
 		if strings.TrimSpace(n.Name) == "" {
 			return req, errorf(http.StatusBadRequest, "roster[%d]: empty name", i)
 		}
+		if err := ties.CheckName(n.Name); err != nil {
+			return req, errorf(http.StatusBadRequest, `field "roster[%d].name": %v`, i, err)
+		}
 		req.Roster[i].Name = strings.TrimSpace(n.Name)
 	}
 	if req.Sink == "" {
@@ -152,10 +155,21 @@ func (s *Server) watchAdd(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	kind, _, _ := watch.ParseSink(req.Sink)
+	kind, target, _ := watch.ParseSink(req.Sink)
 	// A file sink writes where the server runs: only an admin may choose one.
 	if kind == watch.SinkFile && !principalOf(r.Context()).Role.Allows(ties.RoleAdmin) {
 		return errorf(http.StatusForbidden, "a file: sink writes on the server's disk and needs the admin role; use stdout or webhook:URL")
+	}
+	// A webhook may not reach into the server's own network (SSRF), for
+	// any role, unless the server's admin setting allows the destination.
+	if kind == watch.SinkWebhook {
+		policy := s.opt.WebhookPolicy
+		if policy == nil {
+			policy = &watch.WebhookPolicy{}
+		}
+		if err := policy.Check(r.Context(), target); err != nil {
+			return errorf(http.StatusBadRequest, "sink: %v", err)
+		}
 	}
 	wt := ties.Watch{Label: req.Label, Sink: req.Sink, Secret: req.Secret}
 	if req.Org != "" {

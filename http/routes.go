@@ -131,7 +131,21 @@ func (s *Server) wrap(rt route) http.Handler {
 			limit = s.opt.MaxUploadBytes
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		if err := rt.handle(s, w, r); err != nil {
+		if r.ContentLength != 0 && s.opt.MinBodyRate > 0 {
+			now := time.Now()
+			r.Body = &minRateBody{body: r.Body, ctl: rc, start: now, grace: s.opt.BodyRateGrace,
+				rate: float64(s.opt.MinBodyRate), deadline: now.Add(timeout)}
+		}
+		err := checkRequestText(r, rt)
+		if err == nil {
+			err = rt.handle(s, w, r)
+		}
+		if err != nil {
+			if status, _ := statusOf(err); status >= 500 {
+				// The client gets a generic message (no SQL state, file
+				// path or stack); the log keeps the cause.
+				s.log.Error("request failed", "route", pattern, "err", err.Error())
+			}
 			if rec.wrote {
 				// Headers are out (a stream): end it with an error line the
 				// client can tell from a result (it has no "query").

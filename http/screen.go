@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,9 +37,26 @@ type screenRequest struct {
 const maxLimit = 100
 
 // decodeStrict decodes one JSON value with no unknown fields and nothing
-// after it.
+// after it, then refuses NUL characters and bad UTF-8 in its strings
+// (checkJSONText).
 func decodeStrict(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		var ae *apiError
+		if errors.As(err, &mbe) || errors.As(err, &ae) {
+			return err
+		}
+		return errorf(http.StatusBadRequest, "reading the request body: %v", err)
+	}
+	if err := decodeJSON(raw, v); err != nil {
+		return err
+	}
+	return checkJSONText(raw)
+}
+
+func decodeJSON(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError
@@ -88,9 +106,17 @@ func decodeScreenRequest(r io.Reader, maxBatch int) (screenRequest, match.Query,
 	case len(req.Names) > maxBatch:
 		return req, q, errorf(http.StatusRequestEntityTooLarge, "batch of %d names exceeds the limit of %d per request; split it", len(req.Names), maxBatch)
 	}
+	if req.Name != nil {
+		if err := ties.CheckName(*req.Name); err != nil {
+			return req, q, errorf(http.StatusBadRequest, `field "name": %v`, err)
+		}
+	}
 	for i, n := range req.Names {
 		if strings.TrimSpace(n) == "" {
 			return req, q, errorf(http.StatusBadRequest, `"names"[%d] is empty`, i)
+		}
+		if err := ties.CheckName(n); err != nil {
+			return req, q, errorf(http.StatusBadRequest, `field "names[%d]": %v`, i, err)
 		}
 	}
 	if req.Threshold != nil {
@@ -106,7 +132,7 @@ func decodeScreenRequest(r io.Reader, maxBatch int) (screenRequest, match.Query,
 		q.Limit = req.Limit
 	}
 	if req.Kind != "" {
-		k, err := ties.ParseEntityKind(req.Kind)
+		k, err := ties.Filters{}.Check(nil, nil, req.Kind) // kinds do not depend on the lists
 		if err != nil {
 			return req, q, errorf(http.StatusBadRequest, `"kind": %v`, err)
 		}
@@ -165,6 +191,11 @@ func (s *Server) screen(w http.ResponseWriter, r *http.Request) error {
 	if len(snap.versions) == 0 {
 		return errorf(http.StatusConflict, "no lists loaded: load one with POST /v1/lists or `ties load FILE`")
 	}
+	// A filter no entry in force can match would answer "no match" to
+	// everything: refuse it, with the values that exist.
+	if _, err := snap.filters.Check(q.Lists, q.Countries, req.Kind); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
 	p := principalOf(r.Context())
 	if req.Name != nil {
 		q.Text = *req.Name
@@ -177,7 +208,10 @@ func (s *Server) screen(w http.ResponseWriter, r *http.Request) error {
 	}
 	stream := len(req.Names) > s.opt.StreamAbove || strings.Contains(r.Header.Get("Accept"), "application/x-ndjson")
 	if !stream {
-		res := s.screenChunk(snap, q, req.Names)
+		res := s.screenChunk(r.Context(), snap, q, req.Names)
+		if err := r.Context().Err(); err != nil {
+			return err
+		}
 		if err := s.auditResults(r, p, snap, res); err != nil {
 			return err
 		}
@@ -208,7 +242,10 @@ func (s *Server) screenStream(w http.ResponseWriter, r *http.Request, p principa
 		if err := r.Context().Err(); err != nil {
 			return err
 		}
-		res := s.screenChunk(snap, q, names[start:min(start+streamChunk, len(names))])
+		res := s.screenChunk(r.Context(), snap, q, names[start:min(start+streamChunk, len(names))])
+		if err := r.Context().Err(); err != nil {
+			return err
+		}
 		if err := s.auditResults(r, p, snap, res); err != nil {
 			return err
 		}
@@ -230,7 +267,11 @@ func (s *Server) screenStream(w http.ResponseWriter, r *http.Request, p principa
 }
 
 // screenChunk screens names on all cores; results keep the input order.
-func (s *Server) screenChunk(snap *snapshot, q match.Query, names []string) []screenResult {
+//
+// Workers stop taking names once ctx ends (the client went away or the
+// time limit passed); the caller then answers ctx's error, not the
+// partial results.
+func (s *Server) screenChunk(ctx context.Context, snap *snapshot, q match.Query, names []string) []screenResult {
 	res := make([]screenResult, len(names))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -240,7 +281,7 @@ func (s *Server) screenChunk(snap *snapshot, q match.Query, names []string) []sc
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(names) {
+				if i >= len(names) || ctx.Err() != nil {
 					return
 				}
 				qq := q

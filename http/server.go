@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"ties"
+	"ties/watch"
 )
 
 // Store is what the server needs from the store.
@@ -49,6 +50,12 @@ type Options struct {
 	// uploads [200 MB].
 	MaxBodyBytes   int64
 	MaxUploadBytes int64
+	// MinBodyRate is the least average rate, in bytes a second, at which
+	// a request body must arrive once BodyRateGrace has passed [16 KiB/s;
+	// negative: no minimum]; a slower client gets 408 instead of holding
+	// a connection for the whole BatchTimeout. BodyRateGrace [10 s].
+	MinBodyRate   int64
+	BodyRateGrace time.Duration
 	// MaxBatch is the most names one screening request may hold [50,000].
 	MaxBatch int
 	// StreamAbove: a batch with more names is answered as NDJSON [100].
@@ -59,6 +66,9 @@ type Options struct {
 	BatchTimeout   time.Duration
 	// ShutdownTimeout is how long Serve waits for in-flight requests [30 s].
 	ShutdownTimeout time.Duration
+	// WebhookPolicy checks the webhook of a watch added through the API
+	// [nil: no loopback, private or link-local destination at all].
+	WebhookPolicy *watch.WebhookPolicy
 	// SyncStatus, when set, reports the background sync's last run on
 	// /healthz; SyncGauges gives its numbers by the names in
 	// SyncGaugeNames for /metrics (names ending in _total are counters).
@@ -76,6 +86,12 @@ func (o *Options) defaults() {
 	}
 	if o.MaxUploadBytes <= 0 {
 		o.MaxUploadBytes = 200 << 20
+	}
+	if o.MinBodyRate == 0 {
+		o.MinBodyRate = 16 << 10
+	}
+	if o.BodyRateGrace <= 0 {
+		o.BodyRateGrace = 10 * time.Second
 	}
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 50_000
@@ -113,6 +129,10 @@ type Server struct {
 	workers int
 	// slowHook, when set (tests), runs inside /v1/screen before screening.
 	slowHook func(context.Context)
+	// afterLoadHook, when set (tests), runs in POST /v1/lists right after
+	// the load committed, before anything else: a crash there must leave
+	// the load with its audit record.
+	afterLoadHook func()
 }
 
 // New builds the in-memory snapshot from the store and returns a server
@@ -130,12 +150,15 @@ func New(ctx context.Context, opt Options) (*Server, error) {
 		s.audit.close()
 		return nil, err
 	}
+	if n := removeStaleUploads(2 * opt.BatchTimeout); n > 0 {
+		s.log.Info("removed upload directories left by an earlier run", "count", n)
+	}
 	s.mux = http.NewServeMux()
 	for _, rt := range routes {
 		s.mux.Handle(rt.Pattern(), s.wrap(rt))
 	}
 	s.mux.Handle("GET /", s.uiHandler())
-	s.handler = s.mux
+	s.handler = securityHeaders(s.mux)
 	return s, nil
 }
 
@@ -148,20 +171,52 @@ func (s *Server) Close() error {
 	return nil
 }
 
+// fingerprinter is a store that can say cheaply whether what the index is
+// built from changed (the sqlite store).
+type fingerprinter interface {
+	IndexFingerprint(ctx context.Context) (string, error)
+}
+
 // Reload rebuilds the snapshot from the store and swaps it in.
 func (s *Server) Reload(ctx context.Context) error {
+	_, err := s.reload(ctx, false)
+	return err
+}
+
+// ReloadIfChanged is Reload, except that on a store that keeps an index
+// fingerprint it does nothing when the fingerprint is the one the current
+// index was built from (a change notice for a write this server already
+// rebuilt for). It reports whether it rebuilt.
+func (s *Server) ReloadIfChanged(ctx context.Context) (bool, error) {
+	return s.reload(ctx, true)
+}
+
+func (s *Server) reload(ctx context.Context, onlyIfChanged bool) (bool, error) {
 	s.buildMu.Lock()
 	defer s.buildMu.Unlock()
 	start := time.Now()
+	// Read before the build: a change committed during it leaves the
+	// fingerprint older than the index, so the next notice rebuilds again.
+	fp := ""
+	if f, ok := s.st.(fingerprinter); ok {
+		var err error
+		if fp, err = f.IndexFingerprint(ctx); err != nil {
+			fp = ""
+		}
+	}
+	if cur := s.snap.Load(); onlyIfChanged && fp != "" && cur != nil && cur.fingerprint == fp {
+		return false, nil
+	}
 	snap, err := buildSnapshot(ctx, s.st)
 	if err != nil {
-		return fmt.Errorf("build index: %w", err)
+		return false, fmt.Errorf("build index: %w", err)
 	}
+	snap.fingerprint = fp
 	s.snap.Store(snap)
 	s.metrics.snapshotSwapped(snap)
 	s.log.Info("index built", "entries", len(snap.entries), "index_entities", snap.index.Len(),
 		"versions", snap.versionIDs, "took_ms", time.Since(start).Milliseconds())
-	return nil
+	return true, nil
 }
 
 // CheckDemoAddr refuses --demo on an address that is not loopback: demo

@@ -14,15 +14,19 @@ import (
 // snapshot is everything requests read, built whole from the store and
 // never changed after: readers need no locks.
 type snapshot struct {
-	builtAt    time.Time
-	index      *match.Index
-	versions   []ties.ListVersion // in force
-	versionIDs []int64
-	entries    map[string]*ties.Entry // list entries in force by entity id
-	model      *analysis.Model
-	resolver   *resolve.Resolver
-	links      []ties.Link
-	tiesOf     map[string][]ties.Tie // canonical graph id -> ties touching it (ids canonical)
+	builtAt time.Time
+	// fingerprint is the store's IndexFingerprint read before the build
+	// ("" when the store has none).
+	fingerprint string
+	index       *match.Index
+	versions    []ties.ListVersion // in force
+	versionIDs  []int64
+	entries     map[string]*ties.Entry // list entries in force by entity id
+	filters     ties.Filters           // list ids and countries screenings may be narrowed to
+	model       *analysis.Model
+	resolver    *resolve.Resolver
+	links       []ties.Link
+	tiesOf      map[string][]ties.Tie // canonical graph id -> ties touching it (ids canonical)
 }
 
 func buildSnapshot(ctx context.Context, st ties.Store) (*snapshot, error) {
@@ -67,6 +71,7 @@ func buildSnapshot(ctx context.Context, st ties.Store) (*snapshot, error) {
 	snap := &snapshot{
 		builtAt:  time.Now(),
 		index:    screening.BuildIndex(entries, links),
+		filters:  ties.FiltersOf(entries),
 		versions: versions,
 		entries:  make(map[string]*ties.Entry, len(entries)),
 		model:    model,

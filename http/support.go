@@ -52,6 +52,12 @@ func statusOf(err error) (int, errorBody) {
 		msg = "request took longer than the time limit"
 	case errors.Is(err, context.Canceled):
 		status = 499 // client went away; nobody reads this
+		msg = "request cancelled"
+	default:
+		// An unexpected error: its text may hold a store's own message
+		// (SQL state, a file path). The caller logs it; the client is
+		// told only that it happened.
+		msg = "internal error: the request failed on the server (the server log has the cause)"
 	}
 	return status, errorBody{Error: msg, Status: status}
 }

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"ties"
 	"ties/analysis"
@@ -44,7 +44,7 @@ type loadResponse struct {
 // fields format, dataset, merge) or the raw file with ?filename=&format=
 // &dataset=&merge=.
 func (s *Server) loadList(w http.ResponseWriter, r *http.Request) error {
-	dir, err := os.MkdirTemp("", "ties-upload-")
+	dir, err := os.MkdirTemp("", uploadDirPattern)
 	if err != nil {
 		return err
 	}
@@ -75,6 +75,9 @@ func (s *Server) loadList(w http.ResponseWriter, r *http.Request) error {
 				if err != nil {
 					return uploadErr(err)
 				}
+				if err := ties.CheckText(string(v)); err != nil {
+					return errorf(http.StatusBadRequest, "form field %q: %v", name, err)
+				}
 				fields[name] = strings.TrimSpace(string(v))
 				continue
 			}
@@ -101,7 +104,10 @@ func (s *Server) loadList(w http.ResponseWriter, r *http.Request) error {
 	if len(paths) == 0 {
 		return errorf(http.StatusBadRequest, "no file uploaded: send a multipart part named \"file\" or the file as the body")
 	}
-	opt := ingest.Options{Format: fields["format"], Dataset: fields["dataset"]}
+	// Versions record the file's name, not our temp directory; each
+	// version's audit record commits in the load's own transaction.
+	opt := ingest.Options{Format: fields["format"], Dataset: fields["dataset"],
+		OriginOf: func(p string) string { return "upload:" + filepath.Base(p) }}
 	if v := fields["merge"]; v != "" {
 		merge, err := strconv.ParseBool(v)
 		if err != nil {
@@ -109,7 +115,8 @@ func (s *Server) loadList(w http.ResponseWriter, r *http.Request) error {
 		}
 		opt.Merge = merge
 	}
-	results, err := ingest.Load(r.Context(), s.st, paths, opt)
+	p := principalOf(r.Context())
+	results, err := ingest.Load(ties.WithLoadAudit(r.Context(), ties.LoadAudit{Actor: p.Actor}), s.st, paths, opt)
 	if err != nil {
 		// The message names the file and line; drop our temp directory.
 		msg := strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "")
@@ -117,6 +124,9 @@ func (s *Server) loadList(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return errorf(http.StatusBadRequest, "load: %s", msg)
+	}
+	if s.afterLoadHook != nil {
+		s.afterLoadHook()
 	}
 	// As `ties load` does: link the new entries to the graph, record the
 	// change sets and re-check the watches (alerts go to their sinks).
@@ -131,17 +141,9 @@ func (s *Server) loadList(w http.ResponseWriter, r *http.Request) error {
 	}
 	snap := s.snap.Load()
 	resp := loadResponse{Results: []loadResult{}, InForce: snap.versions}
-	var files []string
 	for _, res := range results {
 		resp.Results = append(resp.Results, loadResult{File: filepath.Base(res.Path), Format: res.Format, Version: res.Version,
 			Graph: res.Graph, Nodes: res.Nodes, Ties: res.Ties, Skipped: res.Skipped})
-		files = append(files, filepath.Base(res.Path))
-	}
-	b, _ := json.Marshal(resp.Results)
-	p := principalOf(r.Context())
-	if _, err := s.audit.append(r.Context(), []ties.AuditRecord{{Actor: p.Actor, Action: ties.AuditLoad,
-		Query: strings.Join(files, " "), Versions: snap.versionIDs, Results: b}}); err != nil {
-		return fmt.Errorf("audit: %w", err)
 	}
 	if resp.InForce == nil {
 		resp.InForce = []ties.ListVersion{}
@@ -152,6 +154,9 @@ func (s *Server) loadList(w http.ResponseWriter, r *http.Request) error {
 // saveUpload writes one uploaded file under dir, keeping its base name:
 // format detection looks at the name (sdn.csv, *.xml, *.gz).
 func saveUpload(dir, name string, body io.Reader) (string, error) {
+	if err := ties.CheckText(name); err != nil {
+		return "", errorf(http.StatusBadRequest, "file name %q: %v", name, err)
+	}
 	base := filepath.Base(filepath.Clean("/" + strings.ReplaceAll(name, "\\", "/")))
 	if base == "/" || base == "." || base == ".." {
 		return "", errorf(http.StatusBadRequest, "file name %q: want a plain file name", name)
@@ -176,8 +181,30 @@ func saveUpload(dir, name string, body io.Reader) (string, error) {
 
 func uploadErr(err error) error {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	var ae *apiError
+	if errors.As(err, &mbe) || errors.As(err, &ae) {
 		return err
 	}
 	return errorf(http.StatusBadRequest, "reading upload: %v", err)
+}
+
+// uploadDirPattern names the directories uploads are saved in while they
+// load; each is removed when its request ends.
+const uploadDirPattern = "ties-upload-"
+
+// removeStaleUploads removes upload directories older than maxAge, left
+// behind by a server that was killed while it loaded them. (Younger ones
+// may belong to another server loading right now.)
+func removeStaleUploads(maxAge time.Duration) (removed int) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), uploadDirPattern+"*"))
+	for _, d := range dirs {
+		fi, err := os.Lstat(d)
+		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < maxAge {
+			continue
+		}
+		if os.RemoveAll(d) == nil {
+			removed++
+		}
+	}
+	return removed
 }

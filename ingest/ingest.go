@@ -58,6 +58,10 @@ type Options struct {
 	// Origin, for LoadNative, says where data held in memory came from
 	// (e.g. embedded in the binary); "" records the path's absolute form.
 	Origin string
+	// OriginOf, when set, is what a version loaded from a file records as
+	// where it came from instead of the file's absolute path. (The server
+	// records "upload:<name>", not its temporary directory.)
+	OriginOf func(path string) string
 }
 
 // Result says what one file (or file set) became.
@@ -200,8 +204,8 @@ func loadOne(ctx context.Context, st ties.Store, fs fileSet, opt Options) (Resul
 			return ftm.ParseWith(r, file, ftm.Options{Ties: func(t ties.Tie) { relations = append(relations, t) }})
 		}
 	}
-	records := requireRows(parse(f, fs.primary), fs.primary)
-	origin := absPath(fs.primary)
+	records := checkRecords(requireRows(parse(f, fs.primary), fs.primary), fs.all()...)
+	origin := originOf(opt, fs.primary)
 	if opt.Merge {
 		// A merged version is the version in force with the file's rows
 		// added or replaced: it names every file it came from, in order,
@@ -401,19 +405,22 @@ func LoadNative(ctx context.Context, st ties.Store, path string, data []byte, op
 		}
 		origin := opt.Origin
 		if origin == "" {
-			origin = absPath(path)
+			origin = originOf(opt, path)
 		}
 		if cur, ok := inForce(ctx, st, dataset); ok && cur.Hash == hash && !opt.Reload {
 			res.Skipped, res.Version = true, &cur
 		} else {
 			v, err := st.LoadVersion(ctx, ties.ListVersion{
 				Dataset: dataset, Format: "ties", Hash: hash, LoadedAt: now(opt), Origin: origin,
-			}, recordsOf(doc.Records))
+			}, checkRecords(recordsOf(doc.Records), path))
 			if err != nil {
 				return res, err
 			}
 			res.Version = &v
 		}
+	}
+	if err := checkGraph(&doc.Graph, path); err != nil {
+		return res, err
 	}
 	if err := st.PutGraph(ctx, source, doc.Graph); err != nil {
 		return res, err
@@ -514,8 +521,6 @@ func inForce(ctx context.Context, st ties.Store, dataset string) (ties.ListVersi
 	return ties.ListVersion{}, false
 }
 
-func hashFile(path string) (string, error) { return hashFiles([]string{path}) }
-
 // hashFiles is the sha256 of the files' content (after gunzip), in order.
 // Read errors are left to the parser, which reports them with the line
 // reached.
@@ -544,6 +549,9 @@ func loadGraph(ctx context.Context, st ties.Store, path, format string, parse fu
 	}
 	if len(g.Entities) == 0 {
 		return res, &sources.Error{File: path, Err: errors.New("no records: the file is empty or holds no entities")}
+	}
+	if err := checkGraph(&g, path); err != nil {
+		return res, err
 	}
 	source := format
 	if strings.HasPrefix(format, "openalex") {
@@ -659,6 +667,13 @@ func now(opt Options) time.Time {
 		return opt.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+func originOf(opt Options, p string) string {
+	if opt.OriginOf != nil {
+		return opt.OriginOf(p)
+	}
+	return absPath(p)
 }
 
 func absPath(p string) string {

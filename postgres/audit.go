@@ -33,6 +33,13 @@ func (s *Store) AppendAudit(ctx context.Context, records []ties.AuditRecord) ([]
 		if err := r.Normalize(); err != nil {
 			return nil, fmt.Errorf("postgres: append audit: %w", err)
 		}
+		// PostgreSQL text holds no NUL and no bad UTF-8: refuse such a
+		// record here, by name, before it can fail the whole COPY.
+		for _, f := range []struct{ name, v string }{{"actor", r.Actor}, {"query", r.Query}, {"decision", r.Decision}, {"note", r.Note}, {"results", string(r.Results)}} {
+			if err := ties.CheckText(f.v); err != nil {
+				return nil, fmt.Errorf("postgres: append audit: record %d: %s %w", i, f.name, err)
+			}
+		}
 		out[i] = r
 	}
 	tx, err := s.pool.Begin(ctx)
@@ -40,30 +47,8 @@ func (s *Store) AppendAudit(ctx context.Context, records []ties.AuditRecord) ([]
 		return nil, fmt.Errorf("postgres: append audit: %w", err)
 	}
 	defer tx.Rollback(context.Background())
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockAudit); err != nil {
-		return nil, fmt.Errorf("postgres: append audit: lock: %w", err)
-	}
-	var seq int64
-	var prev string
-	err = tx.QueryRow(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("postgres: append audit: read last record: %w", err)
-	}
-	rows := make([][]any, len(out))
-	for i := range out {
-		r := &out[i]
-		seq++
-		r.Seq, r.PrevHash = seq, prev
-		r.Hash = r.ComputeHash()
-		row, err := auditRow(r)
-		if err != nil {
-			return nil, err
-		}
-		rows[i] = row
-		prev = r.Hash
-	}
-	if err := copyAudit(ctx, tx, rows); err != nil {
-		return nil, fmt.Errorf("postgres: append audit: %w", err)
+	if err := appendAuditTx(ctx, tx, s.auditKey, out); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("postgres: append audit: %w", err)
@@ -152,3 +137,50 @@ func (s *Store) VerifyAudit(ctx context.Context) (lastSeq int64, err error) {
 	lastSeq, _, err = ties.VerifyAuditChain(s.AuditRecords(ctx, 0, 0), 0, "")
 	return lastSeq, err
 }
+
+// appendAuditTx chains normalized records onto the trail inside tx,
+// setting Seq, PrevHash and Hash. An advisory lock held from reading the
+// last hash until tx ends makes appenders in every process take turns.
+func appendAuditTx(ctx context.Context, tx pgx.Tx, key []byte, out []ties.AuditRecord) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockAudit); err != nil {
+		return fmt.Errorf("postgres: append audit: lock: %w", err)
+	}
+	var seq int64
+	var prev string
+	err := tx.QueryRow(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("postgres: append audit: read last record: %w", err)
+	}
+	rows := make([][]any, len(out))
+	for i := range out {
+		r := &out[i]
+		seq++
+		r.Seq, r.PrevHash = seq, prev
+		r.Hash = r.SealHash(key)
+		row, err := auditRow(r)
+		if err != nil {
+			return err
+		}
+		rows[i] = row
+		prev = r.Hash
+	}
+	if err := copyAudit(ctx, tx, rows); err != nil {
+		return fmt.Errorf("postgres: append audit: %w", err)
+	}
+	return nil
+}
+
+// auditInTx appends rec inside tx: the audit record of a load commits
+// with the load (ties.LoadAudit).
+func (s *Store) auditInTx(ctx context.Context, tx pgx.Tx, rec ties.AuditRecord) error {
+	rec.At = time.Now()
+	if err := rec.Normalize(); err != nil {
+		return fmt.Errorf("postgres: audit the load: %w", err)
+	}
+	return appendAuditTx(ctx, tx, s.auditKey, []ties.AuditRecord{rec})
+}
+
+// SetAuditKey keys the hashes of the audit records appended from now on
+// (ties.AuditRecord.SealHash). The key stays in memory only: keep it
+// outside the database (TIES_AUDIT_KEY). Call it before serving.
+func (s *Store) SetAuditKey(key []byte) { s.auditKey = append([]byte(nil), key...) }

@@ -34,6 +34,11 @@ func (s *Store) PutGraph(ctx context.Context, source string, g ties.Graph) error
 	if err := notify(ctx, tx, 0); err != nil {
 		return putErr(source, err)
 	}
+	if la, ok := ties.LoadAuditFrom(ctx); ok {
+		if err := s.auditInTx(ctx, tx, la.GraphRecord(source, g)); err != nil {
+			return putErr(source, err)
+		}
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return putErr(source, err)
 	}

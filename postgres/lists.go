@@ -116,10 +116,15 @@ func (s *Store) loadVersion(ctx context.Context, v ties.ListVersion, records ite
 			return v, err
 		}
 	}
+	v.InForce = !keep || v.InForce
+	if la, ok := ties.LoadAuditFrom(ctx); ok {
+		if err := s.auditInTx(ctx, tx, la.VersionRecord(v)); err != nil {
+			return v, err
+		}
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return v, err
 	}
-	v.InForce = !keep || v.InForce
 	return v, nil
 }
 

@@ -24,6 +24,8 @@ import (
 type Store struct {
 	pool *pgxpool.Pool
 	name string // host/database, for messages (never the password)
+	// auditKey keys audit hashes (SetAuditKey); set before use.
+	auditKey []byte
 }
 
 var (

@@ -43,32 +43,8 @@ func (s *Store) AppendAudit(ctx context.Context, records []ties.AuditRecord) ([]
 		return nil, fmt.Errorf("sqlite: append audit: %w", err)
 	}
 	defer tx.Rollback()
-	var seq int64
-	var prev string
-	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("sqlite: append audit: read last record: %w", err)
-	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO audit (seq, at, actor, action, query, versions, results, ref, decision, note, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: append audit: %w", err)
-	}
-	defer ins.Close()
-	for i := range out {
-		r := &out[i]
-		seq++
-		r.Seq, r.PrevHash = seq, prev
-		r.Hash = r.ComputeHash()
-		versions, err := json.Marshal(r.Versions)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := ins.ExecContext(ctx, r.Seq, r.At.Format(ties.AuditTimeFormat), r.Actor, r.Action, r.Query,
-			string(versions), string(r.Results), r.Ref, r.Decision, r.Note, r.PrevHash, r.Hash); err != nil {
-			return nil, fmt.Errorf("sqlite: append audit record %d: %w", r.Seq, err)
-		}
-		prev = r.Hash
+	if err := appendAuditTx(ctx, tx, s.auditKey, out); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("sqlite: append audit: %w", err)
@@ -141,3 +117,52 @@ func (s *Store) VerifyAudit(ctx context.Context) (lastSeq int64, err error) {
 	lastSeq, _, err = ties.VerifyAuditChain(s.AuditRecords(ctx, 0, 0), 0, "")
 	return lastSeq, err
 }
+
+// appendAuditTx chains normalized records onto the trail inside tx (which
+// holds the write lock: SQLite has one writer), setting Seq, PrevHash and
+// Hash.
+func appendAuditTx(ctx context.Context, tx *sql.Tx, key []byte, out []ties.AuditRecord) error {
+	var seq int64
+	var prev string
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: append audit: read last record: %w", err)
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO audit (seq, at, actor, action, query, versions, results, ref, decision, note, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("sqlite: append audit: %w", err)
+	}
+	defer ins.Close()
+	for i := range out {
+		r := &out[i]
+		seq++
+		r.Seq, r.PrevHash = seq, prev
+		r.Hash = r.SealHash(key)
+		versions, err := json.Marshal(r.Versions)
+		if err != nil {
+			return err
+		}
+		if _, err := ins.ExecContext(ctx, r.Seq, r.At.Format(ties.AuditTimeFormat), r.Actor, r.Action, r.Query,
+			string(versions), string(r.Results), r.Ref, r.Decision, r.Note, r.PrevHash, r.Hash); err != nil {
+			return fmt.Errorf("sqlite: append audit record %d: %w", r.Seq, err)
+		}
+		prev = r.Hash
+	}
+	return nil
+}
+
+// auditInTx appends rec inside tx: the audit record of a load commits
+// with the load (ties.LoadAudit).
+func (s *Store) auditInTx(ctx context.Context, tx *sql.Tx, rec ties.AuditRecord) error {
+	rec.At = time.Now()
+	if err := rec.Normalize(); err != nil {
+		return fmt.Errorf("sqlite: audit the load: %w", err)
+	}
+	return appendAuditTx(ctx, tx, s.auditKey, []ties.AuditRecord{rec})
+}
+
+// SetAuditKey keys the hashes of the audit records appended from now on
+// (ties.AuditRecord.SealHash). The key stays in memory only: keep it
+// outside the database (TIES_AUDIT_KEY). Call it before serving.
+func (s *Store) SetAuditKey(key []byte) { s.auditKey = append([]byte(nil), key...) }

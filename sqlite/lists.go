@@ -81,10 +81,15 @@ func (s *Store) LoadVersion(ctx context.Context, v ties.ListVersion, records ite
 		return ties.ListVersion{}, loadErr(v.Dataset, err)
 	}
 	w.close()
+	v.InForce = true
+	if la, ok := ties.LoadAuditFrom(ctx); ok {
+		if err := s.auditInTx(ctx, tx, la.VersionRecord(v)); err != nil {
+			return ties.ListVersion{}, loadErr(v.Dataset, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return ties.ListVersion{}, loadErr(v.Dataset, err)
 	}
-	v.InForce = true
 	return v, nil
 }
 

@@ -25,6 +25,8 @@ type Store struct {
 	// writeMu serializes writers inside this process so they queue here
 	// instead of spinning on SQLite's busy handler.
 	writeMu sync.Mutex
+	// auditKey keys audit hashes (SetAuditKey); set before use.
+	auditKey []byte
 }
 
 var _ ties.Store = (*Store)(nil)

@@ -99,8 +99,10 @@ func Verify(secret string, body []byte, header string) bool {
 
 // DeliverOptions tune Flush.
 type DeliverOptions struct {
-	// Client posts webhooks (nil: a client with Timeout).
+	// Client posts webhooks (nil: Policy's client, else DefaultPolicy's,
+	// else a plain client, each with Timeout).
 	Client  *http.Client
+	Policy  *WebhookPolicy
 	Timeout time.Duration // per webhook attempt; 0: 10s
 	// Attempts is how many times one Flush tries an alert (0: 3); between
 	// tries it waits Backoff, doubling up to MaxBackoff (0: 1s and 1m).
@@ -119,6 +121,12 @@ type DeliverOptions struct {
 func (o *DeliverOptions) defaults() {
 	if o.Timeout <= 0 {
 		o.Timeout = 10 * time.Second
+	}
+	if o.Policy == nil {
+		o.Policy = DefaultPolicy
+	}
+	if o.Client == nil && o.Policy != nil {
+		o.Client = o.Policy.Client(o.Timeout)
 	}
 	if o.Client == nil {
 		o.Client = &http.Client{Timeout: o.Timeout}

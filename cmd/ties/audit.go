@@ -44,29 +44,65 @@ func auditStore(g *globalFlags) (ties.AuditStore, func() error, error) {
 }
 
 func newAuditVerifyCmd(g *globalFlags) *cobra.Command {
-	return &cobra.Command{
-		Use:   "verify",
-		Short: "Check the hash chain; exit 1 naming the first bad record",
-		Args:  cobra.NoArgs,
+	var expectHead string
+	cmd := &cobra.Command{
+		Use:   "verify [--expect-head SEQ:HASH[:MAC]]",
+		Short: "Check the hash chain and print its head; exit 1 naming the first bad record",
+		Long: `verify checks every record's links and hash. With the audit key
+($TIES_AUDIT_KEY or $TIES_AUDIT_KEY_FILE) it also checks the keyed hashes,
+so a chain edited and rehashed without the key fails. It prints the head
+(seq and hash, and with the key a MAC over both): record it somewhere the
+database's writers cannot reach, and pass it back with --expect-head to
+show that no record up to it was deleted or rewritten since.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var expect *ties.AuditHead
+			if expectHead != "" {
+				h, err := ties.ParseAuditHead(expectHead)
+				if err != nil {
+					return usagef("--expect-head: %v", err)
+				}
+				expect = &h
+			}
+			key, err := auditKey()
+			if err != nil {
+				return err
+			}
 			as, closeStore, err := auditStore(g)
 			if err != nil {
 				return err
 			}
 			defer closeStore()
-			last, _, err := ties.VerifyAuditChain(as.AuditRecords(cmd.Context(), 0, 0), 0, "")
+			v, err := ties.VerifyAuditKeyed(as.AuditRecords(cmd.Context(), 0, 0), key, expect)
 			var ce *ties.AuditChainError
 			if errors.As(err, &ce) {
-				fmt.Fprintf(cmd.ErrOrStderr(), "audit chain broken at record %d: %s (records 1..%d verify)\n", ce.Seq, ce.Reason, last)
+				fmt.Fprintf(cmd.ErrOrStderr(), "audit chain broken at record %d: %s (records 1..%d verify)\n", ce.Seq, ce.Reason, v.Head.Seq)
 				return exitCode(1)
 			}
 			if err != nil {
-				return err
+				fmt.Fprintf(cmd.ErrOrStderr(), "audit chain: %v\n", err)
+				return exitCode(1)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "audit chain intact: %d records\n", last)
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "audit chain intact: %d records", v.Head.Seq)
+			switch {
+			case len(key) > 0:
+				fmt.Fprintf(out, ", %d keyed and checked with the key", v.Keyed)
+			case v.Keyed > 0:
+				fmt.Fprintf(out, ", %d keyed (their hashes need the key to check: set TIES_AUDIT_KEY)", v.Keyed)
+			}
+			fmt.Fprintln(out)
+			if expect != nil {
+				fmt.Fprintf(out, "recorded head %d is in the chain, unchanged\n", expect.Seq)
+			}
+			if v.Head.Seq > 0 {
+				fmt.Fprintf(out, "head: %s\n", v.Head)
+			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&expectHead, "expect-head", "", "a head printed by an earlier verify: fail unless that record is still in the chain, unchanged")
+	return cmd
 }
 
 func newAuditExportCmd(g *globalFlags) *cobra.Command {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ties"
 	"ties/match"
 	"ties/names"
 )
@@ -43,6 +44,11 @@ func newCompareCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			emit := func(a, b string) error {
+				for _, n := range []string{a, b} {
+					if err := ties.CheckName(n); err != nil {
+						return usagef("name %.40q: %v", n, err)
+					}
+				}
 				r := match.Compare(a, b, k)
 				res := compareResult{Name1: a, Name2: b, Score: r.Score, Match: r.Score >= threshold, Explanation: explainResult(r)}
 				if asJSON {

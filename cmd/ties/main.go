@@ -14,16 +14,27 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"ties"
+	"ties/watch"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := newRootCmd().ExecuteContext(ctx)
+	err := checkArgs(os.Args[1:])
+	if err == nil {
+		err = newRootCmd().ExecuteContext(ctx)
+	}
 	stop()
 	if err != nil {
 		var ec exitCode
 		if errors.As(err, &ec) {
 			os.Exit(int(ec))
+		}
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(os.Stderr, "ties:", err)
+			os.Exit(2)
 		}
 		fmt.Fprintln(os.Stderr, "ties:", err)
 		os.Exit(1)
@@ -36,8 +47,41 @@ type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
+// usageError is a mistake in the command line (an unknown value, text that
+// is not UTF-8): main prints it and exits with status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// checkArgs refuses arguments (flag values included) holding a NUL or
+// bytes that are not UTF-8, before they reach a store.
+func checkArgs(args []string) error {
+	for i, a := range args {
+		if err := ties.CheckText(a); err != nil {
+			return usagef("argument %d %q: %v", i+1, a, err)
+		}
+	}
+	return nil
+}
+
 type globalFlags struct {
-	db string
+	db           string
+	webhookAllow string
+}
+
+// webhookPolicy is the policy every webhook of this run goes through: no
+// loopback, private, link-local or metadata destination unless
+// --webhook-allow names it.
+func (g *globalFlags) webhookPolicy() (*watch.WebhookPolicy, error) {
+	allow, err := watch.ParseAllow(g.webhookAllow)
+	if err != nil {
+		return nil, usagef("--webhook-allow: %v", err)
+	}
+	return &watch.WebhookPolicy{Allow: allow}, nil
 }
 
 func newRootCmd() *cobra.Command {
@@ -50,6 +94,16 @@ func newRootCmd() *cobra.Command {
 		Version:       readBuildInfo().String(),
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
+	root.PersistentFlags().StringVar(&g.webhookAllow, "webhook-allow", os.Getenv("TIES_WEBHOOK_ALLOW"),
+		"webhook destinations allowed although loopback, private or link-local: hosts, host:port or CIDR ranges, comma-separated (default $TIES_WEBHOOK_ALLOW)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		p, err := g.webhookPolicy()
+		if err != nil {
+			return err
+		}
+		watch.DefaultPolicy = p
+		return nil
+	}
 	root.PersistentFlags().StringVar(&g.db, "db", "", "database: a file path for the embedded store, or a postgres:// URL (default $TIES_DB, else a file in the user's data directory)")
 	root.AddCommand(
 		newLoadCmd(g),

@@ -65,12 +65,6 @@ func execTiesB(t testing.TB, args ...string) (string, int) {
 	return string(out), 0
 }
 
-// sharedData is ../shared/data beside the repository, or "" when absent.
-func sharedData(t *testing.T) string {
-	t.Helper()
-	return sharedDataDir()
-}
-
 func sharedDataDir() string {
 	_, file, _, _ := runtime.Caller(0)
 	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data")

@@ -37,6 +37,9 @@ specific first.`,
 				return fmt.Errorf("--limit %d: want a positive number", limit)
 			}
 			text := strings.Join(args, " ")
+			if err := ties.CheckName(text); err != nil {
+				return usagef("affiliation text: %v", err)
+			}
 			st, err := g.openStore()
 			if err != nil {
 				return err

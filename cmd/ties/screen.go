@@ -63,17 +63,33 @@ date_of_birth, nationality, passport; --dob-column, --country-column,
 			if err != nil {
 				return err
 			}
+			for i, name := range args {
+				if err := ties.CheckName(name); err != nil {
+					return usagef("name %d: %v", i+1, err)
+				}
+			}
 			st, err := g.openStore()
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			ix, versions, err := buildIndex(cmd.Context(), st)
+			ix, versions, filters, err := buildIndexFilters(cmd.Context(), st)
 			if err != nil {
 				return err
 			}
 			if len(versions) == 0 {
 				return errors.New("no lists loaded: run `ties load FILE` (or `ties demo`) first")
+			}
+			if _, err := filters.Check(q.Lists, q.Countries, sf.kind); err != nil {
+				var fe *ties.FilterError
+				if errors.As(err, &fe) {
+					flag := map[string]string{"country": "only-country"}[fe.Field]
+					if flag == "" {
+						flag = fe.Field
+					}
+					return usagef("--%s: %v", flag, err)
+				}
+				return err
 			}
 			// Every screening is appended to the audit trail, with the
 			// list versions it ran against.
@@ -135,9 +151,9 @@ func (sf *screenFlags) query() (match.Query, error) {
 	}
 	q.Attributes = attrs
 	if sf.kind != "" {
-		k, err := ties.ParseEntityKind(sf.kind)
+		k, err := ties.Filters{}.Check(nil, nil, sf.kind) // kinds do not depend on the lists
 		if err != nil {
-			return q, fmt.Errorf("--kind: %w", err)
+			return q, usagef("--kind: %v", err)
 		}
 		q.Kind = k
 	}
@@ -181,6 +197,9 @@ func screenBatch(cmd *cobra.Command, ix *match.Index, q match.Query, sf screenFl
 	}
 	queries := make([]string, len(rows))
 	for i, r := range rows {
+		if err := ties.CheckName(r.Name); err != nil {
+			return fmt.Errorf("%s:%d: name %w", sf.file, r.Line, err)
+		}
 		queries[i] = r.Name
 	}
 	var out io.Writer = cmd.OutOrStdout()

@@ -114,6 +114,7 @@ func runServe(cmd *cobra.Command, g *globalFlags, sf serveFlags) error {
 	opt := tieshttp.Options{
 		Store: store, Logger: logger, Demo: sf.demo,
 		RateLimit: sf.rate, RateBurst: sf.burst, MaxBatch: sf.maxBatch, ShutdownTimeout: sf.grace,
+		WebhookPolicy: watch.DefaultPolicy,
 	}
 	if !sf.noUI {
 		opt.UI = web.FS()
@@ -171,15 +172,17 @@ func runServe(cmd *cobra.Command, g *globalFlags, sf serveFlags) error {
 	return srv.Serve(ctx, ln)
 }
 
-// followStore makes a server on a shared store (PostgreSQL) swap in a new
-// index when another replica loads a list: the store notifies, and one
-// rebuild answers each burst of notifications.
+// followStore makes a server swap in a new index when another process
+// loads a list: another replica on PostgreSQL (LISTEN/NOTIFY), or `ties
+// load` from the command line on the same SQLite file (PRAGMA
+// data_version). The store notifies, and one rebuild answers each burst of
+// notifications.
 func followStore(ctx context.Context, st ties.Store, srv *tieshttp.Server, logger *slog.Logger) error {
 	sub, ok := st.(interface {
 		Subscribe(context.Context) (<-chan int64, error)
 	})
 	if !ok {
-		return nil // an embedded store has one writer: this process
+		return nil // a store that no other process writes
 	}
 	changes, err := sub.Subscribe(ctx)
 	if err != nil {
@@ -197,7 +200,7 @@ func followStore(ctx context.Context, st ties.Store, srv *tieshttp.Server, logge
 					quiet = true
 				}
 			}
-			if err := srv.Reload(ctx); err != nil {
+			if _, err := srv.ReloadIfChanged(ctx); err != nil {
 				logger.Error("reload after a store change", "err", err)
 			}
 		}

@@ -42,9 +42,18 @@ func newWatchAddCmd(g *globalFlags) *cobra.Command {
 			if (org == "") == (roster == "") {
 				return fmt.Errorf("give --org ORG or --roster FILE (one of them)")
 			}
-			kind, _, err := watch.ParseSink(sink)
+			kind, target, err := watch.ParseSink(sink)
 			if err != nil {
 				return err
+			}
+			if kind == watch.SinkWebhook {
+				policy, err := g.webhookPolicy()
+				if err != nil {
+					return err
+				}
+				if err := policy.Check(cmd.Context(), target); err != nil {
+					return usagef("--sink: %v", err)
+				}
 			}
 			if kind == watch.SinkWebhook && secret == "" {
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning: a webhook without --secret sends unsigned alerts")
@@ -78,6 +87,11 @@ func newWatchAddCmd(g *globalFlags) *cobra.Command {
 				f.Close()
 				if err != nil {
 					return err
+				}
+				for i, n := range names {
+					if err := ties.CheckName(n.Name); err != nil {
+						return fmt.Errorf("%s: name %d: %w", roster, i+1, err)
+					}
 				}
 				w.Kind, w.Roster = ties.WatchRoster, names
 				if w.Label == "" {
