@@ -80,8 +80,7 @@ func consolidate(entries []ties.Entry, decisions []MergeDecision) []consolidated
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

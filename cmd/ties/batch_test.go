@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"ties/roster"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestScreenBatch screens a CSV roster by column on all cores and checks
@@ -72,5 +75,64 @@ func TestScreenBatch(t *testing.T) {
 	b, _ := json.Marshal(got[1].Matches)
 	if !strings.Contains(string(b), `"source_id":"fx-001"`) {
 		t.Errorf("JSON result for the institute: %s", b)
+	}
+}
+
+// An .xlsx roster screens like the same roster in CSV; results keep the
+// roster's columns and name the list versions, as CSV, JSON lines or .xlsx.
+func TestBatchXLSXLikeCSV(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ties.db")
+	mustRun(t, db, "load", "testdata/fixture-list.csv")
+	dir := t.TempDir()
+	rows := [][]any{{"id", "who", "dept"}, {"r1", "Jane Roe", "HR"}, {"r2", "Northwind Quantum Institute", "R&D"}, {"r3", "北风量子研究所", "R&D"}}
+	var csvText strings.Builder
+	x := excelize.NewFile()
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := x.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&csvText, "%s,%s,%s\n", row...)
+	}
+	xlsxPath, csvPath := filepath.Join(dir, "roster.xlsx"), filepath.Join(dir, "roster.csv")
+	if err := x.SaveAs(xlsxPath); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(csvPath, []byte(csvText.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fromCSV := mustRun(t, db, "screen", "--file", csvPath, "--column", "who", "--id-column", "id")
+	fromXLSX := mustRun(t, db, "screen", "--file", xlsxPath, "--column", "who", "--id-column", "id")
+	if fromCSV != fromXLSX {
+		t.Errorf("xlsx results differ from CSV:\n%s\n%s", fromXLSX, fromCSV)
+	}
+	var first roster.Result
+	if err := json.Unmarshal([]byte(strings.SplitN(fromXLSX, "\n", 2)[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if first.ID != "r1" || first.Input["dept"] != "HR" || first.Versions == "" {
+		t.Errorf("first result: %+v", first)
+	}
+	out := filepath.Join(dir, "results.xlsx")
+	mustRun(t, db, "screen", "--file", xlsxPath, "--column", "who", "--out", out)
+	res, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := res.GetRows("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := strings.Join(got[0], ",")
+	if !strings.HasPrefix(head, "query,rank,score,entity_id") || !strings.HasSuffix(head, "list_versions,id,who,dept") || len(got) < 4 {
+		t.Errorf("xlsx results: header %q, %d rows", head, len(got))
+	}
+	for _, r := range got[1:] {
+		if r[0] == "Northwind Quantum Institute" && (r[7] != "fx-001" || r[len(r)-1] != "R&D") {
+			t.Errorf("row: %v", r)
+		}
+	}
+	if _, err := runTies(t, db, "screen", "--file", filepath.Join(dir, "roster.csv"), "--sheet", "x"); err == nil || !strings.Contains(err.Error(), "--sheet applies to .xlsx") {
+		t.Errorf("--sheet on a CSV: %v", err)
 	}
 }

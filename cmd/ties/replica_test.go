@@ -144,12 +144,12 @@ func BenchmarkReplicasScreen50k(b *testing.B) {
 	out, _ := execTiesB(b, "--db", db, "token", "create", "--role", "admin", "--name", "bench")
 	fields := strings.Fields(out)
 	token := fields[len(fields)-1]
-	rows, err := roster.Read(filepath.Join(data, "name-matching", "yente", "negatives_us.csv"), roster.Columns{Name: "full_name"}, sources.CountryCode)
+	r, err := roster.Read(filepath.Join(data, "name-matching", "yente", "negatives_us.csv"), roster.Columns{Name: "full_name"}, sources.CountryCode)
 	if err != nil {
 		b.Fatal(err)
 	}
-	names := make([]string, len(rows))
-	for i, r := range rows {
+	names := make([]string, len(r.Rows))
+	for i, r := range r.Rows {
 		names[i] = r.Name
 	}
 	replicas := []string{startServe(b, db), startServe(b, db)}

@@ -2,15 +2,11 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -95,7 +91,11 @@ date_of_birth, nationality, passport; --dob-column, --country-column,
 			// list versions it ran against.
 			audit := newScreenAudit(cmd.Context(), st, versions)
 			if sf.file != "" {
-				if err := screenBatch(cmd, ix, q, sf, audit); err != nil {
+				ids := make([]int64, len(versions))
+				for i, v := range versions {
+					ids[i] = v.ID
+				}
+				if err := screenBatch(cmd, ix, q, sf, audit, ids); err != nil {
 					return err
 				}
 				return audit.flush()
@@ -128,12 +128,14 @@ date_of_birth, nationality, passport; --dob-column, --country-column,
 	f.StringVar(&sf.dob, "dob", "", "the party's date of birth: YYYY, YYYY-MM or YYYY-MM-DD (evidence, not a filter)")
 	f.StringSliceVar(&sf.countries, "country", nil, "the party's nationality or country, a name or ISO code (evidence, not a filter)")
 	f.StringSliceVar(&sf.ids, "id", nil, "the party's identifier: passport, national id, IMO, registration number (evidence)")
-	f.StringVar(&sf.file, "file", "", "screen every name in a .txt (one a line) or .csv file")
+	f.StringVar(&sf.file, "file", "", "screen every name of a roster: .csv or .xlsx with a header row, or .txt with one name a line")
+	f.StringVar(&sf.columns.Key, "id-column", "", "roster column holding each row's own id, copied to the results as \"id\"")
+	f.StringVar(&sf.columns.Sheet, "sheet", "", "sheet of an .xlsx roster (default: the first)")
 	f.StringVar(&sf.columns.Name, "column", "", "CSV column holding the names (default: name, else the first)")
 	f.StringVar(&sf.columns.BirthDate, "dob-column", "", "CSV column holding dates of birth (default: dob, date_of_birth, birth_date)")
 	f.StringVar(&sf.columns.Country, "country-column", "", "CSV column holding countries (default: country, nationality, citizenship)")
 	f.StringVar(&sf.columns.Identifier, "identifier-column", "", "CSV column holding identifiers (default: identifier, passport, id_number, national_id)")
-	f.StringVar(&sf.out, "out", "", "write batch results to a .csv or .jsonl file (default: JSON lines on stdout)")
+	f.StringVar(&sf.out, "out", "", "write batch results to a .csv, .xlsx or .jsonl file, with the roster's columns and the list versions (default: JSON lines on stdout)")
 	return cmd
 }
 
@@ -188,19 +190,18 @@ func printMatches(out io.Writer, query string, ms []match.Match) {
 	}
 }
 
-// screenBatch screens every name of a file on all cores and writes the
-// results in input order as they complete.
-func screenBatch(cmd *cobra.Command, ix *match.Index, q match.Query, sf screenFlags, audit *screenAudit) error {
-	rows, err := roster.Read(sf.file, sf.columns, sources.CountryCode)
+// screenBatch screens every name of a roster on all cores and writes the
+// results in input order as they complete, with the roster's own columns
+// and the list versions screened against.
+func screenBatch(cmd *cobra.Command, ix *match.Index, q match.Query, sf screenFlags, audit *screenAudit, versions []int64) error {
+	r, err := roster.Read(sf.file, sf.columns, sources.CountryCode)
 	if err != nil {
 		return err
 	}
-	queries := make([]string, len(rows))
-	for i, r := range rows {
-		if err := ties.CheckName(r.Name); err != nil {
-			return fmt.Errorf("%s:%d: name %w", sf.file, r.Line, err)
+	for _, row := range r.Rows {
+		if err := ties.CheckName(row.Name); err != nil {
+			return fmt.Errorf("%s:%d: name %w", sf.file, row.Line, err)
 		}
-		queries[i] = r.Name
 	}
 	var out io.Writer = cmd.OutOrStdout()
 	format := "jsonl"
@@ -212,29 +213,27 @@ func screenBatch(cmd *cobra.Command, ix *match.Index, q match.Query, sf screenFl
 		defer f.Close()
 		bw := bufio.NewWriter(f)
 		defer bw.Flush()
-		out = bw
-		if strings.EqualFold(filepath.Ext(sf.out), ".csv") {
-			format = "csv"
-		}
+		out, format = bw, roster.Format(sf.out)
 	}
-	w := newResultWriter(out, format)
-
+	w, err := roster.NewWriter(out, format, r.Header, versions)
+	if err != nil {
+		return err
+	}
 	var bar *progressbar.ProgressBar
 	if term.IsTerminal(int(os.Stderr.Fd())) {
-		bar = progressbar.NewOptions(len(queries), progressbar.OptionSetWriter(os.Stderr),
+		bar = progressbar.NewOptions(len(r.Rows), progressbar.OptionSetWriter(os.Stderr),
 			progressbar.OptionSetDescription("screening"), progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
 	}
-
-	err = screening.Batch(cmd.Context(), ix, len(rows), func(i int) match.Query {
+	err = screening.Batch(cmd.Context(), ix, len(r.Rows), func(i int) match.Query {
 		qq := q
-		qq.Text, qq.Attributes = rows[i].Name, rows[i].Attributes
+		qq.Text, qq.Attributes = r.Rows[i].Name, r.Rows[i].Attributes
 		return qq
 	}, func(i int, ms []match.Match) error {
-		if err := w.write(queries[i], ms); err != nil {
+		if err := w.Write(r.Rows[i], ms); err != nil {
 			return err
 		}
-		if err := audit.add(queries[i], ms); err != nil {
+		if err := audit.add(r.Rows[i].Name, ms); err != nil {
 			return err
 		}
 		if bar != nil {
@@ -245,46 +244,5 @@ func screenBatch(cmd *cobra.Command, ix *match.Index, q match.Query, sf screenFl
 	if err != nil {
 		return err
 	}
-	return w.flush()
-}
-
-type resultWriter struct {
-	format string
-	enc    *json.Encoder
-	csv    *csv.Writer
-}
-
-func newResultWriter(out io.Writer, format string) *resultWriter {
-	w := &resultWriter{format: format}
-	if format == "csv" {
-		w.csv = csv.NewWriter(out)
-		w.csv.Write([]string{"query", "rank", "score", "entity_id", "name", "matched_name", "list", "source_id", "listed_on", "authority", "explanation"}) //nolint:errcheck // surfaced by Flush
-	} else {
-		w.enc = json.NewEncoder(out)
-	}
-	return w
-}
-
-func (w *resultWriter) write(query string, ms []match.Match) error {
-	if w.csv == nil {
-		return w.enc.Encode(screenResult{Query: query, Matches: toJSONMatches(ms)})
-	}
-	if len(ms) == 0 {
-		return w.csv.Write([]string{query, "0", "", "", "", "", "", "", "", "", "no match"})
-	}
-	for i, m := range ms {
-		if err := w.csv.Write([]string{query, strconv.Itoa(i + 1), strconv.FormatFloat(m.Score, 'f', 3, 64), m.EntityID, m.Name,
-			m.MatchedName, m.ListID, m.SourceID, m.ListedOn.String(), m.Authority, m.Explanation}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (w *resultWriter) flush() error {
-	if w.csv != nil {
-		w.csv.Flush()
-		return w.csv.Error()
-	}
-	return nil
+	return w.Close()
 }
