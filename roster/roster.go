@@ -166,18 +166,18 @@ func readXLSX(path string, cols Columns, countryCode func(string) string) (*Rost
 	defer rows.Close()
 	line := 0
 	next := func() ([]string, int, error) {
-		for rows.Next() {
-			line++
-			rec, err := rows.Columns()
-			if err != nil {
-				return nil, 0, fmt.Errorf("%s: sheet %q row %d: %w", path, sheet, line, err)
+		if !rows.Next() {
+			if err := rows.Error(); err != nil {
+				return nil, 0, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
 			}
-			return rec, line, nil
+			return nil, 0, io.EOF
 		}
-		if err := rows.Error(); err != nil {
-			return nil, 0, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
+		line++
+		rec, err := rows.Columns()
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s: sheet %q row %d: %w", path, sheet, line, err)
 		}
-		return nil, 0, io.EOF
+		return rec, line, nil
 	}
 	header, _, err := next()
 	if err != nil {
