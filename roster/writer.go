@@ -48,6 +48,7 @@ func Format(path string) string {
 // NewWriter starts results for a roster with header, screened against
 // list versions.
 func NewWriter(out io.Writer, format string, header []string, versions []int64) (*Writer, error) {
+	versions = slices.Sorted(slices.Values(versions))
 	vs := make([]string, len(versions))
 	for i, v := range versions {
 		vs[i] = strconv.FormatInt(v, 10)
