@@ -113,6 +113,7 @@ func newRootCmd() *cobra.Command {
 		newEvalCmd(),
 		newLinkCmd(g),
 		newMergeCmd(g),
+		newGenCmd(),
 		newSplitCmd(g),
 		newResolveCmd(g),
 		newExposureCmd(g),
