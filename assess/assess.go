@@ -200,6 +200,12 @@ func (ev *evaluator) factor(f *Factor, person string, out, inTies []ties.Tie) Fa
 		r.Fired, r.Outcome = true, f.Outcome
 	}
 	slices.SortStableFunc(r.Hits, func(a, b Hit) int {
+		if a.AfterListing != b.AfterListing {
+			if a.AfterListing {
+				return -1
+			}
+			return 1
+		}
 		if c := b.Date.Compare(a.Date.Date); c != 0 {
 			return c
 		}

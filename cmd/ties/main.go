@@ -59,7 +59,7 @@ func newRootCmd() *cobra.Command {
 		newEvalCmd(),
 		newLinkCmd(g),
 		newResolveCmd(g),
-		newExposureCmd(g),
+		newExposureCmd(g), newAssessCmd(g),
 		newCheckCmd(g),
 		newDemoCmd(g),
 		newServeCmd(g), newTokenCmd(g), newAuditCmd(g),
