@@ -188,27 +188,44 @@ func printAssessment(out io.Writer, a assess.Assessment) {
 			window = "look-back " + r.Window + " (since " + r.From.String() + ")"
 		}
 		fmt.Fprintf(out, "   %s, timing %s, lists %s; %d tie(s)\n", window, r.Timing, strings.Join(r.Lists, ", "), r.Count)
+		// Hits of one path to several lists print the path once.
+		var order []string
+		byPath := map[string][]assess.Hit{}
 		for _, h := range r.Hits {
-			fmt.Fprintf(out, "   - %s\n", pathText(h.Path))
-			if h.Work != nil {
-				w := fmt.Sprintf("%q", h.Work.Title)
-				if h.Work.DOI != "" {
-					w += " doi:" + h.Work.DOI
-				}
-				if h.Work.Year != 0 {
-					w += fmt.Sprintf(" (%d)", h.Work.Year)
-				}
-				fmt.Fprintf(out, "     work: %s\n", w)
-			}
-			when := ""
-			switch {
-			case h.AfterListing:
-				when = "  ** AFTER LISTING **"
-			case h.PossiblyAfterListing:
-				when = "  (possibly after listing)"
-			}
-			fmt.Fprintf(out, "     listed: %s%s\n", designationText(h.Listed), when)
+			var key strings.Builder
 			for _, s := range h.Path {
+				key.WriteString(string(s.Tie) + ">" + s.EntityID + "|")
+			}
+			p := key.String()
+			if _, ok := byPath[p]; !ok {
+				order = append(order, p)
+			}
+			byPath[p] = append(byPath[p], h)
+		}
+		for _, p := range order {
+			hs := byPath[p]
+			fmt.Fprintf(out, "   - %s\n", pathText(hs[0].Path))
+			if w := hs[0].Work; w != nil {
+				text := fmt.Sprintf("%q", w.Title)
+				if w.DOI != "" {
+					text += " doi:" + w.DOI
+				}
+				if w.Year != 0 {
+					text += fmt.Sprintf(" (%d)", w.Year)
+				}
+				fmt.Fprintf(out, "     work: %s\n", text)
+			}
+			for _, h := range hs {
+				when := ""
+				switch {
+				case h.AfterListing:
+					when = "  ** AFTER LISTING **"
+				case h.PossiblyAfterListing:
+					when = "  (possibly after listing)"
+				}
+				fmt.Fprintf(out, "     listed: %s%s\n", designationText(h.Listed), when)
+			}
+			for _, s := range hs[0].Path {
 				for _, e := range s.Evidence {
 					fmt.Fprintf(out, "     evidence (%s): %s %s\n", s.Name, e.Title, e.Ref)
 				}
