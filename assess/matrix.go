@@ -198,8 +198,9 @@ type Matrix struct {
 }
 
 // Lists are the list ids a matrix may name: the ids the list parsers give
-// their designations (sources/uscn, sources/csl, sources/ofac, ...).
-var Lists = []string{"1286", "EL", "1260H", "SDN", "MEU", "MIEU", "FCC", "UVL", "DPL", "NS-CMIC", "889", "5949", "154"}
+// their designations (sources/uscn, sources/csl, sources/ofac).
+var Lists = []string{"1286", "1260H", "EL", "MEU", "MIEU", "UVL", "DPL", "SDN", "CMIC", "FCC-COVERED",
+	"NDAA-889", "NDAA-5949", "NDAA-154", "DTC", "ISN", "FSE", "SSI"}
 
 // ParseMatrix reads a matrix file (YAML, see docs/assess.md). Errors name
 // file, line and field.
