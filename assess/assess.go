@@ -158,6 +158,9 @@ func (ev *evaluator) person(person string) Assessment {
 			a.DecidedBy = append(a.DecidedBy, r.ID)
 		}
 	}
+	if len(a.Factors) == 0 {
+		a.Notes = append(a.Notes, fmt.Sprintf("no factor of matrix %s (version %s) is in effect on %s: nothing was assessed", in.Matrix.ID, in.Matrix.Version, in.AsOf))
+	}
 	if len(out)+len(inTies) == 0 {
 		a.Notes = append(a.Notes, "the person has no ties in the graph: nothing to assess (load their works, appointments and disclosures)")
 	}

@@ -161,10 +161,17 @@ func TestEditionsByReviewDate(t *testing.T) {
 	if _, ok := factorResult(a, "coauthor-restricted"); ok {
 		t.Error("the 2026 factor applies before its effective date")
 	}
-	// Before ICT was listed, nothing fires.
-	in.AsOf = ties.MustDate("2022-06-01")
-	if a := Person(in, "ana"); a.Outcome != NoAction {
-		t.Errorf("ana in 2022: %s %v", a.Outcome, a.DecidedBy)
+	// In July 2023 the 2023 edition applies, ICT is on the 1286 list
+	// (2023) and the paper (2023-03) came possibly after: suggested.
+	in.AsOf = ties.MustDate("2023-07-15")
+	if a := Person(in, "ana"); a.Outcome != SuggestedMitigation || len(a.Factors) == 0 {
+		t.Errorf("ana in July 2023: %s %v (%d factors)", a.Outcome, a.DecidedBy, len(a.Factors))
+	}
+	// Before the first edition, no factor is in effect, and the review
+	// says so rather than reporting a clean record.
+	in.AsOf = ties.MustDate("2023-01-01")
+	if a := Person(in, "ana"); len(a.Factors) != 0 || len(a.Notes) != 1 || !strings.Contains(a.Notes[0], "no factor of matrix dod-fundamental-research") {
+		t.Errorf("ana before the matrix: %d factors, notes %v", len(a.Factors), a.Notes)
 	}
 }
 
