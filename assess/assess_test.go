@@ -329,3 +329,20 @@ func TestWindowStart(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRoster(t *testing.T) {
+	rows, err := ParseRoster(strings.NewReader("\ufeffName,ORCID,OpenAlex,Department,notes\nAna Author,https://orcid.org/0000-0002-1825-0097,,CS,x\n\nBo,,https://openalex.org/A5023888391,EE\n"), "r.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].ORCID != "0000-0002-1825-0097" || rows[0].Line != 2 || rows[1].OpenAlex != "A5023888391" || rows[1].Line != 4 ||
+		!slices.Equal(rows[0].Refs(), []string{"orcid:0000-0002-1825-0097", "Ana Author"}) {
+		t.Fatalf("rows: %+v", rows)
+	}
+	if _, err := ParseRoster(strings.NewReader("name,department\nAna,CS\n,EE\n"), "r.csv"); err == nil || !strings.Contains(err.Error(), "r.csv:3: field name") {
+		t.Errorf("empty row: %v", err)
+	}
+	if _, err := ParseRoster(strings.NewReader("email,phone\n"), "r.csv"); err == nil || !strings.Contains(err.Error(), "r.csv:1") {
+		t.Errorf("no usable column: %v", err)
+	}
+}

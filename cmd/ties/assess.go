@@ -1,29 +1,33 @@
 package main
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"ties/analysis"
 	"ties/assess"
 )
 
 type assessFlags struct {
-	matrix, proposal  string
-	asOf, window, out string
-	asJSON, asHTML    bool
+	matrix, proposal, roster string
+	asOf, window, out        string
+	asJSON, asHTML, asCSV    bool
 }
 
 func newAssessCmd(g *globalFlags) *cobra.Command {
 	var af assessFlags
 	cmd := &cobra.Command{
-		Use:   "assess PERSON... | --proposal FILE  [--matrix ID|FILE] [--as-of DATE] [--window 5y] [--json|--html] [--out FILE]",
+		Use:   "assess PERSON... | --proposal FILE | --roster FILE  [--matrix ID|FILE] [--as-of DATE] [--window 5y] [--json|--csv|--html] [--out FILE]",
 		Short: "Assess researchers or a proposal's key personnel against a research-security decision matrix",
 		Long: `assess reviews each PERSON (a graph id, orcid:ID, openalex:A... or an exact
 name) against a decision matrix: talent-program participation, appointments,
@@ -37,15 +41,32 @@ ineligible) with the factor that produced it.
 title, submitted, key_personnel); the proposal gets the most severe outcome
 of its people, reviewed as of its submission date unless --as-of is given.
 
+--roster FILE assesses a department: a CSV with a header naming some of
+name, orcid, openalex and department; each row is found by ORCID, then
+OpenAlex id, then name. Rows not in the graph are listed, not fatal.
+--csv prints one row per person and fired factor.
+
 --matrix names a built-in matrix (` + strings.Join(assess.BuiltinIDs(), ", ") + `;
 default ` + assess.DefaultMatrix + `) or a matrix file (docs/assess.md).
 --window replaces every factor's look-back window (e.g. 5y, 18m).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if (af.proposal == "") == (len(args) == 0) {
-				return errors.New("give PERSON... or --proposal FILE (one of them)")
+			modes := 0
+			for _, b := range []bool{len(args) > 0, af.proposal != "", af.roster != ""} {
+				if b {
+					modes++
+				}
 			}
-			if af.asJSON && af.asHTML {
-				return errors.New("give at most one of --json, --html")
+			if modes != 1 {
+				return errors.New("give PERSON..., --proposal FILE or --roster FILE (one of them)")
+			}
+			formats := 0
+			for _, b := range []bool{af.asJSON, af.asHTML, af.asCSV} {
+				if b {
+					formats++
+				}
+			}
+			if formats > 1 {
+				return errors.New("give at most one of --json, --csv, --html")
 			}
 			mx, err := loadMatrix(af.matrix)
 			if err != nil {
@@ -66,6 +87,18 @@ default ` + assess.DefaultMatrix + `) or a matrix file (docs/assess.md).
 					return err
 				}
 				prop, err = assess.ParseProposal(f, af.proposal)
+				f.Close()
+				if err != nil {
+					return err
+				}
+			}
+			var roster []assess.RosterRow
+			if af.roster != "" {
+				f, err := os.Open(af.roster)
+				if err != nil {
+					return err
+				}
+				roster, err = assess.ParseRoster(f, af.roster)
 				f.Close()
 				if err != nil {
 					return err
@@ -102,6 +135,8 @@ default ` + assess.DefaultMatrix + `) or a matrix file (docs/assess.md).
 				switch {
 				case af.asJSON:
 					return printJSON(out, pa)
+				case af.asCSV:
+					return writeAssessCSV(out, pa.People)
 				case af.asHTML:
 					return writeAssessHTML(out, pa.People, &pa, model.Versions, now)
 				}
@@ -116,7 +151,12 @@ default ` + assess.DefaultMatrix + `) or a matrix file (docs/assess.md).
 				}
 				people = append(people, assess.PersonRole{Assessment: assess.Person(in, id)})
 			}
+			if roster != nil {
+				return assessRoster(out, af, in, model, roster, now)
+			}
 			switch {
+			case af.asCSV:
+				return writeAssessCSV(out, people)
 			case af.asJSON:
 				if len(people) == 1 {
 					return printJSON(out, people[0].Assessment)
@@ -141,6 +181,8 @@ default ` + assess.DefaultMatrix + `) or a matrix file (docs/assess.md).
 	f := cmd.Flags()
 	f.StringVar(&af.matrix, "matrix", assess.DefaultMatrix, "built-in matrix id or matrix file (YAML)")
 	f.StringVar(&af.proposal, "proposal", "", "assess the key personnel of this proposal file (YAML)")
+	f.StringVar(&af.roster, "roster", "", "assess every researcher of this CSV roster (name, orcid, openalex, department)")
+	f.BoolVar(&af.asCSV, "csv", false, "print CSV: one row per person and fired factor")
 	f.StringVar(&af.asOf, "as-of", "", "review date: the matrix edition, designations and look-back window of that day (YYYY[-MM[-DD]]; default today, or the proposal's submission date)")
 	f.StringVar(&af.window, "window", "", "replace every factor's look-back window (e.g. 5y, 18m; 0: no limit)")
 	f.BoolVar(&af.asJSON, "json", false, "print JSON")
@@ -266,4 +308,82 @@ func printProposal(out io.Writer, pa assess.ProposalAssessment) {
 		fmt.Fprintln(out)
 		printAssessment(out, p.Assessment)
 	}
+}
+
+// unresolvedRow is a roster row not found in the graph.
+type unresolvedRow struct {
+	Line  int    `json:"line"`
+	Name  string `json:"name"`
+	Error string `json:"error"`
+}
+
+func assessRoster(out io.Writer, af assessFlags, in assess.Input, model *analysis.Model, rows []assess.RosterRow, now time.Time) error {
+	var bar *progressbar.ProgressBar
+	if term.IsTerminal(int(os.Stderr.Fd())) {
+		bar = progressbar.NewOptions(len(rows), progressbar.OptionSetWriter(os.Stderr),
+			progressbar.OptionSetDescription("assessing"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	}
+	var people []assess.PersonRole
+	var missing []unresolvedRow
+	for _, r := range rows {
+		id, err := "", errors.New("no identifier or name")
+		for _, ref := range r.Refs() {
+			if id, err = model.FindPerson(ref); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			missing = append(missing, unresolvedRow{Line: r.Line, Name: strings.Join(r.Refs(), " / "), Error: err.Error()})
+		} else {
+			people = append(people, assess.PersonRole{Role: r.Department, Assessment: assess.Person(in, id)})
+		}
+		if bar != nil {
+			bar.Add(1) //nolint:errcheck // a progress bar that fails to draw is not an error
+		}
+	}
+	switch {
+	case af.asJSON:
+		return printJSON(out, struct {
+			People     []assess.PersonRole `json:"people"`
+			Unresolved []unresolvedRow     `json:"unresolved"`
+		}{people, append([]unresolvedRow{}, missing...)})
+	case af.asCSV:
+		return writeAssessCSV(out, people)
+	case af.asHTML:
+		return writeAssessHTML(out, people, nil, model.Versions, now)
+	}
+	fmt.Fprintf(out, "Roster %s: %d researcher(s) assessed as of %s, %d not in the graph\n", af.roster, len(people), in.AsOf, len(missing))
+	for _, p := range people {
+		fmt.Fprintf(out, "  %-32s %-16s %-22s %s\n", p.Assessment.Name, p.Role, outcomeText(p.Assessment.Outcome), strings.Join(p.Assessment.DecidedBy, ", "))
+	}
+	for _, m := range missing {
+		fmt.Fprintf(out, "  %s:%d: %s: %s\n", af.roster, m.Line, m.Name, m.Error)
+	}
+	for _, p := range people {
+		if p.Assessment.Outcome != assess.NoAction {
+			fmt.Fprintln(out)
+			printAssessment(out, p.Assessment)
+		}
+	}
+	return nil
+}
+
+func writeAssessCSV(out io.Writer, people []assess.PersonRole) error {
+	w := csv.NewWriter(out)
+	w.Write([]string{"person", "name", "role", "as_of", "matrix", "matrix_version", "outcome", "factor", "factor_outcome", "citation", "ties", "listed", "list", "listed_on", "after_listing", "example_path"}) //nolint:errcheck // Flush reports
+	for _, p := range people {
+		a := p.Assessment
+		base := []string{a.Person, a.Name, p.Role, a.AsOf.String(), a.Matrix.ID, a.Matrix.Version.String(), a.Outcome.String()}
+		fired := a.Fired()
+		if len(fired) == 0 {
+			w.Write(append(base, "", "", "", "0", "", "", "", "", "")) //nolint:errcheck // Flush reports
+		}
+		for _, r := range fired {
+			h := r.Hits[0]
+			w.Write(append(base, r.ID, r.Outcome.String(), r.Citation, strconv.Itoa(r.Count), h.Listed.Name, h.Listed.List, //nolint:errcheck // Flush reports
+				h.Listed.ListedOn.String(), strconv.FormatBool(h.AfterListing), pathText(h.Path)))
+		}
+	}
+	w.Flush()
+	return w.Error()
 }

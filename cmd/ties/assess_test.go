@@ -96,6 +96,26 @@ func TestAssessCommand(t *testing.T) {
 	if _, err := runTies(t, db, "assess", "miao-houshan", "--matrix", bad); err == nil || !strings.Contains(err.Error(), "matrix.yaml:9: field lists: unknown list \"XYZ\"") {
 		t.Errorf("bad matrix: %v", err)
 	}
+	roster := filepath.Join(dir, "roster.csv")
+	os.WriteFile(roster, []byte("Name,ORCID,Department\nMiao Houshan,,Systems\nZhou Ming,,Vision\nNobody Known,0000-0000-0000-0000,Math\n"), 0o644) //nolint:errcheck // read back below
+	var rr struct {
+		People     []assess.PersonRole `json:"people"`
+		Unresolved []struct {
+			Line int `json:"line"`
+		} `json:"unresolved"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, db, "assess", "--roster", roster, "--as-of", "2026-11-01", "--json")), &rr); err != nil {
+		t.Fatal(err)
+	}
+	if len(rr.People) != 2 || rr.People[0].Role != "Systems" || rr.People[0].Assessment.Outcome != assess.RequiredMitigation ||
+		rr.People[1].Assessment.Outcome != assess.NoAction || len(rr.Unresolved) != 1 || rr.Unresolved[0].Line != 4 {
+		t.Errorf("roster: %+v", rr)
+	}
+	csvOut := mustRun(t, db, "assess", "--roster", roster, "--as-of", "2026-11-01", "--csv")
+	if !strings.Contains(csvOut, "miao-houshan,Miao Houshan,Systems,2026-11-01,dod-fundamental-research,2026-03-09,required_mitigation,collaboration-restricted,") ||
+		!strings.Contains(csvOut, "zhou-ming,Zhou Ming,Vision,2026-11-01,dod-fundamental-research,2026-03-09,no_action,") {
+		t.Errorf("roster CSV:\n%s", csvOut)
+	}
 	if _, err := runTies(t, db, "assess"); err == nil {
 		t.Error("assess without a person or proposal succeeded")
 	}
