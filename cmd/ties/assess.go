@@ -387,3 +387,17 @@ func writeAssessCSV(out io.Writer, people []assess.PersonRole) error {
 	w.Flush()
 	return w.Error()
 }
+
+// printAssessmentSummary prints a person's outcome and the first evidence
+// path of each factor that fired, in a few lines.
+func printAssessmentSummary(out io.Writer, a assess.Assessment) {
+	fmt.Fprintf(out, "%s: %s", a.Name, outcomeText(a.Outcome))
+	if len(a.DecidedBy) > 0 {
+		fmt.Fprintf(out, " by %s (%s, version %s)", strings.Join(a.DecidedBy, ", "), a.Matrix.ID, a.Matrix.Version)
+	}
+	fmt.Fprintln(out)
+	for _, r := range a.Fired() {
+		h := r.Hits[0]
+		fmt.Fprintf(out, "  %s: %s\n    listed: %s\n", r.ID, pathText(h.Path), designationText(h.Listed))
+	}
+}
