@@ -99,6 +99,7 @@ const (
 	AuditLoad     = "load"     // a list file loaded through the server
 	AuditLink     = "link"     // a link confirmed or rejected
 	AuditTie      = "tie"      // a tie added or removed by an analyst
+	AuditAssess   = "assess"   // a research-security assessment produced
 )
 
 // AuditRecord is one entry of the audit trail. Records form a hash chain:

@@ -17,6 +17,9 @@ const (
 	TieMentored         TieKind = "mentored"
 	TieCoauthored       TieKind = "coauthored"
 	TieFunded           TieKind = "funded"
+	TieFundedBy         TieKind = "funded_by"           // recipient -> funder; role: grant number
+	TieParticipantIn    TieKind = "participant_in"      // person -> program (e.g. a talent program)
+	TieUsesEquipment    TieKind = "uses_equipment_from" // person or lab -> supplier
 	TieAdvisorySeat     TieKind = "advisory_seat"
 	TieCommitteeMember  TieKind = "committee_member"
 	TieContractsWith    TieKind = "contracts_with"
@@ -30,7 +33,8 @@ var TieKinds = []TieKind{
 	TiePartOf, TieSubsidiaryOf, TieOwnedBy,
 	TieAffiliatedWith, TieEmployedBy, TieStudentAt,
 	TieHosted, TieVisited, TieMentored,
-	TieCoauthored, TieFunded,
+	TieCoauthored, TieFunded, TieFundedBy,
+	TieParticipantIn, TieUsesEquipment,
 	TieAdvisorySeat, TieCommitteeMember,
 	TieContractsWith, TieSupportsContract,
 	TieLocatedIn, TieRelated,

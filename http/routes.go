@@ -37,6 +37,7 @@ var routes = []route{
 	{Method: "GET", Path: "/v1/entities/{id}", Role: ties.RoleViewer, handle: (*Server).entity},
 	{Method: "GET", Path: "/v1/entities/{id}/ties", Role: ties.RoleViewer, handle: (*Server).entityTies},
 	{Method: "GET", Path: "/v1/exposure", Role: ties.RoleViewer, handle: (*Server).exposure},
+	{Method: "POST", Path: "/v1/assess", Role: ties.RoleViewer, handle: (*Server).assess},
 	{Method: "GET", Path: "/v1/resolve", Role: ties.RoleViewer, handle: (*Server).resolve},
 	{Method: "GET", Path: "/v1/lists", Role: ties.RoleViewer, handle: (*Server).lists},
 	{Method: "POST", Path: "/v1/lists", Role: ties.RoleAdmin, Batch: true, handle: (*Server).loadList},

@@ -311,7 +311,13 @@ func LinkToLists(graph []ties.Entity, entries []ties.Entry, opt Options) []ties.
 // linksFor links one graph entity: identifier links, then name links,
 // best first, at most perEntity.
 func linksFor(g *ties.Entity, ix *match.Index, listed []ties.Entry, byIdentity map[string][]int, countries, births map[string][]string, threshold float64, perEntity int) []ties.Link {
-	if g.Kind != ties.KindOrganization && g.Kind != ties.KindPerson {
+	kind := g.Kind
+	if kind == ties.KindProgram {
+		// Lists name programs as organizations: the 1286 list's talent
+		// programs ("Thousand Talents Plan") are rows of schema Company.
+		kind = ties.KindOrganization
+	}
+	if kind != ties.KindOrganization && kind != ties.KindPerson {
 		return nil
 	}
 	best := map[string]ties.Link{}
@@ -319,7 +325,7 @@ func linksFor(g *ties.Entity, ix *match.Index, listed []ties.Entry, byIdentity m
 		k := identityKey(id)
 		for _, li := range byIdentity[k] {
 			t := listed[li].Entity.ID
-			if listed[li].Entity.Kind != g.Kind {
+			if listed[li].Entity.Kind != kind {
 				continue
 			}
 			best[t] = ties.Link{GraphID: g.ID, TargetID: t, Method: MethodIdentifier, Confidence: 1,
@@ -340,7 +346,7 @@ func linksFor(g *ties.Entity, ix *match.Index, listed []ties.Entry, byIdentity m
 		if !linkableName(n) {
 			continue
 		}
-		for _, m := range ix.Search(match.Query{Text: n.Text, Kind: g.Kind, Threshold: threshold, Limit: perEntity}) {
+		for _, m := range ix.Search(match.Query{Text: n.Text, Kind: kind, Threshold: threshold, Limit: perEntity}) {
 			if !nameLinkHolds(m, gc, countries[m.EntityID], threshold) {
 				continue
 			}

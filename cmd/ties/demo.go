@@ -8,6 +8,7 @@ import (
 
 	"ties"
 	"ties/analysis"
+	"ties/assess"
 	"ties/examples"
 	"ties/ingest"
 	"ties/match"
@@ -88,6 +89,14 @@ func demoReport(cmd *cobra.Command, st ties.Store, out io.Writer) error {
 	}
 	fmt.Fprintln(out, "\n### Exposure (ties exposure msft --scenario HR1516)")
 	printExposure(out, rep)
+	fmt.Fprintln(out, "\n### Research-security review (ties assess miao-houshan saeed-maleki)")
+	mx, err := assess.Builtin(assess.DefaultMatrix)
+	if err != nil {
+		return err
+	}
+	for _, p := range []string{"miao-houshan", "saeed-maleki"} {
+		printAssessmentSummary(out, assess.Person(model.AssessInput(mx, asOf, nil), p))
+	}
 	fmt.Fprintln(out, "\n### Policy check (ties check examples/microsoft-cas.ties)")
 	vs, err := checkPolicies(model, examples.MicrosoftCASName, examples.MicrosoftCAS, ties.Date{})
 	if err != nil {

@@ -116,7 +116,7 @@ func newRootCmd() *cobra.Command {
 		newGenCmd(),
 		newSplitCmd(g),
 		newResolveCmd(g),
-		newExposureCmd(g),
+		newExposureCmd(g), newAssessCmd(g),
 		newCheckCmd(g),
 		newDemoCmd(g),
 		newServeCmd(g), newTokenCmd(g), newAuditCmd(g),

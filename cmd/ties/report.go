@@ -12,8 +12,9 @@ import (
 // reportTemplate is a self-contained evidence report: no script, no
 // external asset, so it can be filed as it is.
 var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"path": pathText,
-	"dict": dict,
+	"path":  pathText,
+	"dict":  dict,
+	"style": func() template.CSS { return template.CSS(reportStyle) },
 	"date": func(d exposure.NullDate) string {
 		if d.IsZero() {
 			return "—"
@@ -23,14 +24,7 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Exposure of {{.Name}} as of {{.Report.AsOf.String}}</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;color:#222}
-h1{font-size:1.5em}h2{margin-top:2em;border-bottom:2px solid #444}
-table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top}
-th{background:#eee}.after{color:#a00;font-weight:bold}.proposed{background:#fff6d6}
-.sev-critical{color:#fff;background:#a00}.sev-high{background:#f3b0a0}.sev-medium{background:#f8e0a0}.sev-low{background:#e6f0e6}
-.ev{color:#555;font-size:.9em}small{color:#666}
-</style></head><body>
+<style>{{style}}</style></head><body>
 <h1>Exposure of {{.Name}} <small>({{.Report.Org}})</small></h1>
 <p>As of <b>{{.Report.AsOf.String}}</b>, paths of at most {{.Report.Depth}} hops. Generated {{.Generated}} by ties.</p>
 <p>{{.Report.Summary.Findings}} finding(s) under enacted rules and internal policies ({{.Report.Summary.AfterDesignation}} with a tie active after the designation);
@@ -53,6 +47,15 @@ th{background:#eee}.after{color:#a00;font-weight:bold}.proposed{background:#fff6
 {{range .Paths}}<tr><td>Path</td><td>{{path .}}
 <ul class="ev">{{range .}}{{$s := .}}{{range .Evidence}}<li>{{$s.Name}}: {{.Title}}{{if .Ref}} — {{.Ref}}{{end}}{{if not .Retrieved.IsZero}} (retrieved {{.Retrieved.String}}){{end}}{{if .Quote}}: “{{.Quote}}”{{end}}</li>{{end}}{{end}}</ul></td></tr>{{end}}
 </table>{{end}}{{end}}`))
+
+// reportStyle is the style of the filed reports (exposure, assessment).
+const reportStyle = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;color:#222}
+h1{font-size:1.5em}h2{margin-top:2em;border-bottom:2px solid #444}
+table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top}
+th{background:#eee}.after{color:#a00;font-weight:bold}.proposed{background:#fff6d6}
+.sev-critical{color:#fff;background:#a00}.sev-high{background:#f3b0a0}.sev-medium{background:#f8e0a0}.sev-low{background:#e6f0e6}
+.ev{color:#555;font-size:.9em}small{color:#666}
+`
 
 func dict(kv ...any) map[string]any {
 	m := map[string]any{}
