@@ -27,12 +27,13 @@ type exposureFlags struct {
 	asHTML    bool
 	out       string
 	since     string
+	file      string
 }
 
 func newExposureCmd(g *globalFlags) *cobra.Command {
 	var ef exposureFlags
 	cmd := &cobra.Command{
-		Use:   "exposure ORG [--as-of DATE] [--scenario NAME] [--depth N] [--json|--csv|--html] [--since VERSION|DATE]",
+		Use:   "exposure ORG | --file ORGS [--as-of DATE] [--scenario NAME] [--depth N] [--json|--csv|--html] [--since VERSION|DATE]",
 		Short: "List every path from an organization (and its parts) to a designated entity",
 		Long: `exposure walks the ties graph from ORG and from its own parts (units that are
 part_of it) to every designated entity within --depth hops. Each path shows
@@ -47,9 +48,20 @@ rule. Scenario findings are reported apart from enacted ones.
 VERSION was the newest loaded, and lists what is new, gone or changed;
 --since DATE compares with the lists as they stood when that day began.
 
-ORG is a graph id (msft), an identifier (ror:00d0nc645) or an exact name.`,
-		Args: cobra.ExactArgs(1),
+ORG is a graph id (msft), an identifier (ror:00d0nc645) or an exact name.
+
+--file ORGS reports a portfolio (suppliers, partners, grantees): a .csv or
+.xlsx with a "name" column (or --column), or a text file with one ORG a
+line; one combined report, a summary table first, then each
+organization.`,
+		Args: cobra.RangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if (len(args) == 1) == (ef.file != "") {
+				return errors.New("give one ORG, or --file with a list of them")
+			}
+			if ef.file != "" && ef.since != "" {
+				return errors.New("--since compares one organization's exposure; give ORG, not --file")
+			}
 			asOf, err := parseAsOf(ef.asOf)
 			if err != nil {
 				return err
@@ -73,7 +85,29 @@ ORG is a graph id (msft), an identifier (ror:00d0nc645) or an exact name.`,
 			if err != nil {
 				return err
 			}
-			q := analysis.Query{Org: args[0], AsOf: asOf, Scenarios: ef.scenarios, Depth: ef.depth}
+			q := analysis.Query{AsOf: asOf, Scenarios: ef.scenarios, Depth: ef.depth}
+			if ef.file != "" {
+				entries, err := portfolioExposure(model, ef.file, q)
+				if err != nil {
+					return err
+				}
+				out, closeOut, err := outputFile(cmd, ef.out)
+				if err != nil {
+					return err
+				}
+				defer closeOut()
+				switch {
+				case ef.asJSON:
+					return printJSON(out, map[string]any{"organizations": entries})
+				case ef.asCSV:
+					return writeExposureCSV(out, portfolioReports(entries)...)
+				case ef.asHTML:
+					return writePortfolioHTML(out, entries, model.Versions, time.Now().UTC())
+				}
+				printPortfolio(out, entries)
+				return nil
+			}
+			q.Org = args[0]
 			rep, err := model.Exposure(q)
 			if err != nil {
 				return err
@@ -123,6 +157,7 @@ ORG is a graph id (msft), an identifier (ror:00d0nc645) or an exact name.`,
 	f.BoolVar(&ef.asCSV, "csv", false, "print CSV, one row per path")
 	f.BoolVar(&ef.asHTML, "html", false, "write a self-contained HTML report")
 	f.StringVar(&ef.out, "out", "", "write to this file instead of stdout")
+	f.StringVar(&ef.file, "file", "", "a portfolio: .csv/.xlsx with a name column, or text with one ORG a line")
 	f.StringVar(&ef.since, "since", "", "list exposures new, gone or changed since this list version id, or since this date (YYYY-MM-DD)")
 	return cmd
 }
@@ -238,15 +273,17 @@ func printFindings(out io.Writer, title string, fs []exposure.Finding) {
 	}
 }
 
-func writeExposureCSV(out io.Writer, rep exposure.Report) error {
+func writeExposureCSV(out io.Writer, reps ...exposure.Report) error {
 	w := csv.NewWriter(out)
 	w.Write([]string{"org", "as_of", "designated_id", "designated", "list", "listed_on", "authority", "rule", "status", "severity", "after_designation", "hops", "path"}) //nolint:errcheck // Flush reports
-	for _, fs := range [][]exposure.Finding{rep.Findings, rep.ScenarioFindings} {
-		for _, f := range fs {
-			for _, p := range f.Paths {
-				w.Write([]string{rep.Org, rep.AsOf.String(), f.Designated.EntityID, f.Designated.Name, f.Designated.List, //nolint:errcheck // Flush reports
-					f.Designated.ListedOn.String(), f.Designated.Authority, f.Rule.Name, string(f.Rule.Status), f.Severity,
-					strconv.FormatBool(f.AfterDesignation), strconv.Itoa(len(p) - 1), pathText(p)})
+	for _, rep := range reps {
+		for _, fs := range [][]exposure.Finding{rep.Findings, rep.ScenarioFindings} {
+			for _, f := range fs {
+				for _, p := range f.Paths {
+					w.Write([]string{rep.Org, rep.AsOf.String(), f.Designated.EntityID, f.Designated.Name, f.Designated.List, //nolint:errcheck // Flush reports
+						f.Designated.ListedOn.String(), f.Designated.Authority, f.Rule.Name, string(f.Rule.Status), f.Severity,
+						strconv.FormatBool(f.AfterDesignation), strconv.Itoa(len(p) - 1), pathText(p)})
+				}
 			}
 		}
 	}

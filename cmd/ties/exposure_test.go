@@ -2,9 +2,12 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"ties/exposure"
 )
 
 // TestExposureReports checks the HTML and CSV reports on the reference
@@ -49,5 +52,44 @@ func TestExposureReports(t *testing.T) {
 	early := mustRun(t, db, "exposure", "msft", "--csv", "--as-of", "2022-06-01")
 	if strings.Contains(early, "Entity List") {
 		t.Errorf("exposure as of 2022-06-01 has an Entity List finding:\n%s", early)
+	}
+}
+
+// A portfolio: one combined report, the summary table first, then each
+// organization; an organization not in the graph is named, not fatal.
+func TestExposurePortfolio(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ties.db")
+	if out, code := execTies(t, "demo", "--db", db, "--no-serve"); code != 0 {
+		t.Fatalf("demo: %s", out)
+	}
+	orgs := filepath.Join(t.TempDir(), "orgs.csv")
+	if err := os.WriteFile(orgs, []byte("name,owner\nmsft,procurement\nNo Such Org,legal\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := execTies(t, "--db", db, "exposure", "--file", orgs)
+	if code != 0 {
+		t.Fatalf("portfolio: %s", out)
+	}
+	summary := out[:strings.Index(out, "Exposure of")]
+	if !strings.Contains(summary, "Microsoft Corporation") || !strings.Contains(summary, "critical") || !strings.Contains(summary, `no organization "No Such Org"`) {
+		t.Errorf("summary table: %s", summary)
+	}
+	out, _ = execTies(t, "--db", db, "exposure", "--file", orgs, "--json")
+	var doc struct {
+		Organizations []struct {
+			Input  string           `json:"input"`
+			Report *exposure.Report `json:"report"`
+			Error  string           `json:"error"`
+		} `json:"organizations"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Organizations) != 2 || doc.Organizations[0].Report == nil || doc.Organizations[1].Error == "" {
+		t.Errorf("JSON portfolio: %v %s", err, out)
+	}
+	out, _ = execTies(t, "--db", db, "exposure", "--file", orgs, "--html")
+	if !strings.Contains(out, "portfolio of 2 organizations") || !strings.Contains(out, `id="org-2"`) {
+		t.Errorf("HTML portfolio lacks its summary or sections")
+	}
+	if _, code := execTies(t, "--db", db, "exposure", "msft", "--file", orgs); code == 0 {
+		t.Error("ORG and --file together accepted")
 	}
 }
