@@ -55,8 +55,14 @@ type compareResult struct {
 func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 	qv := r.URL.Query()
 	a, b := qv.Get("name1"), qv.Get("name2")
+	if a == "" {
+		a = qv.Get("a") // short aliases
+	}
+	if b == "" {
+		b = qv.Get("b")
+	}
 	if strings.TrimSpace(a) == "" || strings.TrimSpace(b) == "" {
-		return errorf(http.StatusBadRequest, "give both name1 and name2")
+		return errorf(http.StatusBadRequest, "give both names: ?name1=...&name2=... (or ?a=...&b=...), optionally kind=person|organization and threshold")
 	}
 	for _, p := range []struct{ name, v string }{{"name1", a}, {"name2", b}} {
 		if err := ties.CheckName(p.v); err != nil {
@@ -81,18 +87,8 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, compareResult{Name1: a, Name2: b, Score: res.Score, Match: res.Score >= threshold, Explanation: explainResult(res)})
 }
 
-// explainResult matches cmd/ties explainResult.
-func explainResult(r match.Result) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "compared %q with %q", r.FormA, r.FormB)
-	if a := r.AlignmentText(); a != "" {
-		b.WriteString("; aligned " + a)
-	}
-	if len(r.Steps) > 0 {
-		b.WriteString("; " + strings.Join(r.Steps, "; "))
-	}
-	return b.String()
-}
+// explainResult is the explanation `ties compare` prints.
+func explainResult(r match.Result) string { return r.Explanation() }
 
 func floatParam(v, name string, def, lo, hi float64) (float64, error) {
 	if v == "" {

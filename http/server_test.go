@@ -481,6 +481,14 @@ func TestExposureShowsTheMicrosoftPath(t *testing.T) {
 	if !cmp.Match || cmp.Explanation == "" {
 		t.Errorf("compare = %+v", cmp)
 	}
+	var short compareResult
+	e.json("GET", "/v1/compare?a=Xi+Jinping&b=%E4%B9%A0%E8%BF%91%E5%B9%B3", e.viewer, nil, 200, &short)
+	if short.Score != cmp.Score || short.Name1 != "Xi Jinping" {
+		t.Errorf("compare with a and b = %+v, want %+v", short, cmp)
+	}
+	if status, body := e.do("GET", "/v1/compare?first=x&second=y", e.viewer, nil); status != 400 || !strings.Contains(string(body), "name1=") {
+		t.Errorf("unknown parameters: %d %s, want a 400 naming the parameters", status, body)
+	}
 }
 
 func TestOpenAPIMatchesRoutes(t *testing.T) {
