@@ -91,21 +91,18 @@ organization.`,
 				if err != nil {
 					return err
 				}
-				out, closeOut, err := outputFile(cmd, ef.out)
-				if err != nil {
-					return err
-				}
-				defer closeOut()
-				switch {
-				case ef.asJSON:
-					return printJSON(out, map[string]any{"organizations": entries})
-				case ef.asCSV:
-					return writeExposureCSV(out, portfolioReports(entries)...)
-				case ef.asHTML:
-					return writePortfolioHTML(out, entries, model.Versions, time.Now().UTC())
-				}
-				printPortfolio(out, entries)
-				return nil
+				return writeOut(cmd, ef.out, func(out io.Writer) error {
+					switch {
+					case ef.asJSON:
+						return printJSON(out, map[string]any{"organizations": entries})
+					case ef.asCSV:
+						return writeExposureCSV(out, portfolioReports(entries)...)
+					case ef.asHTML:
+						return writePortfolioHTML(out, entries, model.Versions, time.Now().UTC())
+					}
+					printPortfolio(out, entries)
+					return nil
+				})
 			}
 			q.Org = args[0]
 			rep, err := model.Exposure(q)
@@ -171,6 +168,16 @@ func parseAsOf(s string) (ties.Date, error) {
 		return d, fmt.Errorf("--as-of: %w", err)
 	}
 	return d, nil
+}
+
+// writeOut writes with write to path, or to stdout when path is "".
+func writeOut(cmd *cobra.Command, path string, write func(io.Writer) error) error {
+	out, closeOut, err := outputFile(cmd, path)
+	if err != nil {
+		return err
+	}
+	defer closeOut()
+	return write(out)
 }
 
 func outputFile(cmd *cobra.Command, path string) (io.Writer, func(), error) {
