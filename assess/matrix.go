@@ -20,7 +20,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"ties"
-	"ties/sources"
 )
 
 // Outcome is what a factor (or a whole review) calls for, from no action
@@ -207,22 +206,22 @@ var Lists = []string{"1286", "1260H", "EL", "MEU", "MIEU", "UVL", "DPL", "SDN", 
 func ParseMatrix(r io.Reader, file string) (*Matrix, error) {
 	data, err := io.ReadAll(io.LimitReader(r, 4<<20))
 	if err != nil {
-		return nil, &sources.Error{File: file, Err: err}
+		return nil, &ties.InputError{File: file, Err: err}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlError(file, err)
 	}
 	if len(doc.Content) == 0 {
-		return nil, &sources.Error{File: file, Line: 1, Err: errors.New("empty matrix file")}
+		return nil, &ties.InputError{File: file, Line: 1, Err: errors.New("empty matrix file")}
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, &sources.Error{File: file, Line: root.Line, Err: errors.New("want a mapping with matrix, title, issuer, version, url and factors")}
+		return nil, &ties.InputError{File: file, Line: root.Line, Err: errors.New("want a mapping with matrix, title, issuer, version, url and factors")}
 	}
 	m := &Matrix{File: file, Hash: hashOf(data)}
 	errAt := func(n *yaml.Node, field, format string, args ...any) error {
-		return &sources.Error{File: file, Line: n.Line, Field: field, Err: fmt.Errorf(format, args...)}
+		return &ties.InputError{File: file, Line: n.Line, Field: field, Err: fmt.Errorf(format, args...)}
 	}
 	var factors *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -441,7 +440,7 @@ func yamlError(file string, err error) error {
 			}
 		}
 	}
-	return &sources.Error{File: file, Line: line, Err: errors.New(msg)}
+	return &ties.InputError{File: file, Line: line, Err: errors.New(msg)}
 }
 
 func hashOf(data []byte) string {

@@ -10,7 +10,6 @@ import (
 
 	"ties"
 	"ties/exposure"
-	"ties/sources"
 )
 
 // Proposal is a named set of key personnel with the date it is reviewed
@@ -42,17 +41,17 @@ type KeyPerson struct {
 func ParseProposal(r io.Reader, file string) (*Proposal, error) {
 	data, err := io.ReadAll(io.LimitReader(r, 4<<20))
 	if err != nil {
-		return nil, &sources.Error{File: file, Err: err}
+		return nil, &ties.InputError{File: file, Err: err}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlError(file, err)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, &sources.Error{File: file, Line: 1, Err: errors.New("want a mapping with proposal, title, submitted and key_personnel")}
+		return nil, &ties.InputError{File: file, Line: 1, Err: errors.New("want a mapping with proposal, title, submitted and key_personnel")}
 	}
 	errAt := func(n *yaml.Node, field, format string, args ...any) error {
-		return &sources.Error{File: file, Line: n.Line, Field: field, Err: fmt.Errorf(format, args...)}
+		return &ties.InputError{File: file, Line: n.Line, Field: field, Err: fmt.Errorf(format, args...)}
 	}
 	root := doc.Content[0]
 	p := &Proposal{File: file}
@@ -144,7 +143,7 @@ func AssessProposal(in Input, p *Proposal, resolve func(ref string) (string, err
 	for _, kp := range p.Personnel {
 		id, err := resolve(kp.Ref)
 		if err != nil {
-			return pa, &sources.Error{File: p.File, Line: kp.Line, Field: "person", Err: err}
+			return pa, &ties.InputError{File: p.File, Line: kp.Line, Field: "person", Err: err}
 		}
 		a := ev.person(id)
 		pa.People = append(pa.People, PersonRole{Role: kp.Role, Assessment: a})

@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"ties/sources"
+	"ties"
 )
 
 // RosterRow is one researcher of a department roster.
@@ -44,7 +43,7 @@ func ParseRoster(r io.Reader, file string) ([]RosterRow, error) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, &sources.Error{File: file, Line: 1, Err: fmt.Errorf("want a header row (name, orcid, openalex, department): %w", err)}
+		return nil, &ties.InputError{File: file, Line: 1, Err: fmt.Errorf("want a header row (name, orcid, openalex, department): %w", err)}
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -65,7 +64,7 @@ func ParseRoster(r io.Reader, file string) ([]RosterRow, error) {
 	_, hasORCID := col["orcid"]
 	_, hasOA := col["openalex"]
 	if !hasName && !hasORCID && !hasOA {
-		return nil, &sources.Error{File: file, Line: 1, Err: fmt.Errorf("no name, orcid or openalex column in header %q", strings.Join(header, ","))}
+		return nil, &ties.InputError{File: file, Line: 1, Err: fmt.Errorf("no name, orcid or openalex column in header %q", strings.Join(header, ","))}
 	}
 	get := func(rec []string, name string) string {
 		i, ok := col[name]
@@ -86,7 +85,7 @@ func ParseRoster(r io.Reader, file string) ([]RosterRow, error) {
 			if errors.As(err, &pe) {
 				line = pe.Line
 			}
-			return nil, &sources.Error{File: file, Line: line, Err: err}
+			return nil, &ties.InputError{File: file, Line: line, Err: err}
 		}
 		row := RosterRow{Line: line, Name: get(rec, "name"), Department: get(rec, "department"),
 			ORCID:    strings.TrimPrefix(strings.TrimPrefix(get(rec, "orcid"), "https://orcid.org/"), "http://orcid.org/"),
@@ -95,7 +94,7 @@ func ParseRoster(r io.Reader, file string) ([]RosterRow, error) {
 			continue // blank line
 		}
 		if len(row.Refs()) == 0 {
-			return nil, &sources.Error{File: file, Line: line, Field: "name", Err: errors.New("the row names no researcher (no name, orcid or openalex id)")}
+			return nil, &ties.InputError{File: file, Line: line, Field: "name", Err: errors.New("the row names no researcher (no name, orcid or openalex id)")}
 		}
 		rows = append(rows, row)
 	}

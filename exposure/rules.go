@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"ties"
-	"ties/sources"
 )
 
 // RuleKind says how a rule makes an entity designated.
@@ -178,27 +177,27 @@ func parseStatements[T any](r io.Reader, file, keyword, usage string, build func
 	seen := map[string]int{}
 	err := eachLine(r, file, func(n int, toks []string) error {
 		if toks[0] != keyword {
-			return sources.Errorf(file, n, "unknown statement %q (want %s)", toks[0], keyword)
+			return ties.InputErrorf(file, n, "unknown statement %q (want %s)", toks[0], keyword)
 		}
 		if len(toks) < 2 {
-			return sources.Errorf(file, n, "%s: want %s <name> %s [...]", keyword, keyword, usage)
+			return ties.InputErrorf(file, n, "%s: want %s <name> %s [...]", keyword, keyword, usage)
 		}
 		name := toks[1]
 		if prev, dup := seen[name]; dup {
-			return sources.Errorf(file, n, "%s %q already declared on line %d", keyword, name, prev)
+			return ties.InputErrorf(file, n, "%s %q already declared on line %d", keyword, name, prev)
 		}
 		seen[name] = n
 		params, err := keyValues(toks[2:])
 		if err != nil {
-			return sources.Errorf(file, n, "%s %s: %v", keyword, name, err)
+			return ties.InputErrorf(file, n, "%s %s: %v", keyword, name, err)
 		}
 		v, err := build(name, params)
 		if err != nil {
 			var fe *fieldError
 			if errors.As(err, &fe) {
-				return &sources.Error{File: file, Line: n, Field: fe.field, Err: fe.err}
+				return &ties.InputError{File: file, Line: n, Field: fe.field, Err: fe.err}
 			}
-			return sources.Errorf(file, n, "%v", err)
+			return ties.InputErrorf(file, n, "%v", err)
 		}
 		out = append(out, v)
 		return nil
@@ -375,7 +374,7 @@ func eachLine(r io.Reader, file string, fn func(line int, toks []string) error) 
 		n++
 		toks, err := tokenize(sc.Text())
 		if err != nil {
-			return sources.Errorf(file, n, "%v", err)
+			return ties.InputErrorf(file, n, "%v", err)
 		}
 		if len(toks) == 0 {
 			continue
@@ -385,7 +384,7 @@ func eachLine(r io.Reader, file string, fn func(line int, toks []string) error) 
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return sources.Errorf(file, n+1, "%v", err)
+		return ties.InputErrorf(file, n+1, "%v", err)
 	}
 	return nil
 }

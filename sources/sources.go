@@ -4,39 +4,13 @@
 // ties.Record values and does no other I/O.
 package sources
 
-import (
-	"fmt"
-)
+import "ties"
 
-// Error is a parse error that says where: file, line (1-based, 0 when not
-// known), byte offset when no line applies, and field when it is known.
-type Error struct {
-	File   string
-	Line   int
-	Offset int64
-	Field  string
-	Err    error
-}
-
-func (e *Error) Error() string {
-	where := e.File
-	if where == "" {
-		where = "<input>"
-	}
-	if e.Line > 0 {
-		where = fmt.Sprintf("%s:%d", where, e.Line)
-	} else if e.Offset > 0 {
-		where = fmt.Sprintf("%s: offset %d", where, e.Offset)
-	}
-	if e.Field != "" {
-		where += ": field " + e.Field
-	}
-	return where + ": " + e.Err.Error()
-}
-
-func (e *Error) Unwrap() error { return e.Err }
+// Error is the error of input that says where (file, line, field); it is
+// the root package's InputError, kept under this name for the parsers.
+type Error = ties.InputError
 
 // Errorf builds an *Error.
 func Errorf(file string, line int, format string, args ...any) *Error {
-	return &Error{File: file, Line: line, Err: fmt.Errorf(format, args...)}
+	return ties.InputErrorf(file, line, format, args...)
 }
