@@ -16,6 +16,7 @@ import (
 
 	"ties/analysis"
 	"ties/assess"
+	"ties/report"
 )
 
 type assessFlags struct {
@@ -138,7 +139,7 @@ default ` + assess.DefaultMatrix + `) or a matrix file (docs/assess.md).
 				case af.asCSV:
 					return writeAssessCSV(out, pa.People)
 				case af.asHTML:
-					return writeAssessHTML(out, pa.People, &pa, model.Versions, now)
+					return report.AssessHTML(out, pa.People, &pa, model.Versions, now)
 				}
 				printProposal(out, pa)
 				return nil
@@ -167,7 +168,7 @@ default ` + assess.DefaultMatrix + `) or a matrix file (docs/assess.md).
 				}
 				return printJSON(out, as)
 			case af.asHTML:
-				return writeAssessHTML(out, people, nil, model.Versions, now)
+				return report.AssessHTML(out, people, nil, model.Versions, now)
 			}
 			for i, p := range people {
 				if i > 0 {
@@ -207,10 +208,6 @@ func loadMatrix(ref string) (*assess.Matrix, error) {
 	return assess.ParseMatrix(f, ref)
 }
 
-func outcomeText(o assess.Outcome) string {
-	return strings.ToUpper(strings.ReplaceAll(o.String(), "_", " "))
-}
-
 func printAssessment(out io.Writer, a assess.Assessment) {
 	fmt.Fprintf(out, "Assessment of %s (%s) as of %s\n", a.Name, a.Person, a.AsOf.String())
 	for _, id := range a.Identifiers {
@@ -221,10 +218,10 @@ func printAssessment(out io.Writer, a assess.Assessment) {
 	if len(a.DecidedBy) > 0 {
 		decided = " by " + strings.Join(a.DecidedBy, ", ")
 	}
-	fmt.Fprintf(out, "Outcome: %s%s\n", outcomeText(a.Outcome), decided)
+	fmt.Fprintf(out, "Outcome: %s%s\n", report.OutcomeText(a.Outcome), decided)
 	fired := a.Fired()
 	for i, r := range fired {
-		fmt.Fprintf(out, "\n%d. %s — %s\n   %s\n   citation: %s (matrix line %d)\n", i+1, r.ID, outcomeText(r.Outcome), r.Title, r.Citation, r.Line)
+		fmt.Fprintf(out, "\n%d. %s — %s\n   %s\n   citation: %s (matrix line %d)\n", i+1, r.ID, report.OutcomeText(r.Outcome), r.Title, r.Citation, r.Line)
 		window := "no look-back limit"
 		if r.Window != "0" {
 			window = "look-back " + r.Window + " (since " + r.From.String() + ")"
@@ -246,7 +243,7 @@ func printAssessment(out io.Writer, a assess.Assessment) {
 		}
 		for _, p := range order {
 			hs := byPath[p]
-			fmt.Fprintf(out, "   - %s\n", pathText(hs[0].Path))
+			fmt.Fprintf(out, "   - %s\n", report.PathText(hs[0].Path))
 			if w := hs[0].Work; w != nil {
 				text := fmt.Sprintf("%q", w.Title)
 				if w.DOI != "" {
@@ -265,7 +262,7 @@ func printAssessment(out io.Writer, a assess.Assessment) {
 				case h.PossiblyAfterListing:
 					when = "  (possibly after listing)"
 				}
-				fmt.Fprintf(out, "     listed: %s%s\n", designationText(h.Listed), when)
+				fmt.Fprintf(out, "     listed: %s%s\n", report.DesignationText(h.Listed), when)
 			}
 			for _, s := range hs[0].Path {
 				for _, e := range s.Evidence {
@@ -296,13 +293,13 @@ func printProposal(out io.Writer, pa assess.ProposalAssessment) {
 	if pa.Proposal.Title != "" {
 		fmt.Fprintf(out, " %q", pa.Proposal.Title)
 	}
-	fmt.Fprintf(out, " as of %s: %s", pa.AsOf.String(), outcomeText(pa.Outcome))
+	fmt.Fprintf(out, " as of %s: %s", pa.AsOf.String(), report.OutcomeText(pa.Outcome))
 	if len(pa.DecidedBy) > 0 {
 		fmt.Fprintf(out, " (%s)", strings.Join(pa.DecidedBy, "; "))
 	}
 	fmt.Fprintln(out)
 	for _, p := range pa.People {
-		fmt.Fprintf(out, "  %-24s %-12s %s\n", p.Assessment.Name, p.Role, outcomeText(p.Assessment.Outcome))
+		fmt.Fprintf(out, "  %-24s %-12s %s\n", p.Assessment.Name, p.Role, report.OutcomeText(p.Assessment.Outcome))
 	}
 	for _, p := range pa.People {
 		fmt.Fprintln(out)
@@ -350,11 +347,11 @@ func assessRoster(out io.Writer, af assessFlags, in assess.Input, model *analysi
 	case af.asCSV:
 		return writeAssessCSV(out, people)
 	case af.asHTML:
-		return writeAssessHTML(out, people, nil, model.Versions, now)
+		return report.AssessHTML(out, people, nil, model.Versions, now)
 	}
 	fmt.Fprintf(out, "Roster %s: %d researcher(s) assessed as of %s, %d not in the graph\n", af.roster, len(people), in.AsOf, len(missing))
 	for _, p := range people {
-		fmt.Fprintf(out, "  %-32s %-16s %-22s %s\n", p.Assessment.Name, p.Role, outcomeText(p.Assessment.Outcome), strings.Join(p.Assessment.DecidedBy, ", "))
+		fmt.Fprintf(out, "  %-32s %-16s %-22s %s\n", p.Assessment.Name, p.Role, report.OutcomeText(p.Assessment.Outcome), strings.Join(p.Assessment.DecidedBy, ", "))
 	}
 	for _, m := range missing {
 		fmt.Fprintf(out, "  %s:%d: %s: %s\n", af.roster, m.Line, m.Name, m.Error)
@@ -381,7 +378,7 @@ func writeAssessCSV(out io.Writer, people []assess.PersonRole) error {
 		for _, r := range fired {
 			h := r.Hits[0]
 			w.Write(append(base, r.ID, r.Outcome.String(), r.Citation, strconv.Itoa(r.Count), h.Listed.Name, h.Listed.List, //nolint:errcheck // Flush reports
-				h.Listed.ListedOn.String(), strconv.FormatBool(h.AfterListing), pathText(h.Path)))
+				h.Listed.ListedOn.String(), strconv.FormatBool(h.AfterListing), report.PathText(h.Path)))
 		}
 	}
 	w.Flush()
@@ -391,13 +388,13 @@ func writeAssessCSV(out io.Writer, people []assess.PersonRole) error {
 // printAssessmentSummary prints a person's outcome and the first evidence
 // path of each factor that fired, in a few lines.
 func printAssessmentSummary(out io.Writer, a assess.Assessment) {
-	fmt.Fprintf(out, "%s: %s", a.Name, outcomeText(a.Outcome))
+	fmt.Fprintf(out, "%s: %s", a.Name, report.OutcomeText(a.Outcome))
 	if len(a.DecidedBy) > 0 {
 		fmt.Fprintf(out, " by %s (%s, version %s)", strings.Join(a.DecidedBy, ", "), a.Matrix.ID, a.Matrix.Version)
 	}
 	fmt.Fprintln(out)
 	for _, r := range a.Fired() {
 		h := r.Hits[0]
-		fmt.Fprintf(out, "  %s: %s\n    listed: %s\n", r.ID, pathText(h.Path), designationText(h.Listed))
+		fmt.Fprintf(out, "  %s: %s\n    listed: %s\n", r.ID, report.PathText(h.Path), report.DesignationText(h.Listed))
 	}
 }

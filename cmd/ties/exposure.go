@@ -1,14 +1,11 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,6 +13,7 @@ import (
 	"ties"
 	"ties/analysis"
 	"ties/exposure"
+	"ties/report"
 )
 
 type exposureFlags struct {
@@ -96,9 +94,9 @@ organization.`,
 					case ef.asJSON:
 						return printJSON(out, map[string]any{"organizations": entries})
 					case ef.asCSV:
-						return writeExposureCSV(out, portfolioReports(entries)...)
+						return report.ExposureCSV(out, report.PortfolioReports(entries)...)
 					case ef.asHTML:
-						return writePortfolioHTML(out, entries, model.Versions, time.Now().UTC())
+						return report.PortfolioHTML(out, entries, model.Versions, time.Now().UTC())
 					}
 					printPortfolio(out, entries)
 					return nil
@@ -138,9 +136,9 @@ organization.`,
 			case ef.asJSON:
 				return printJSON(out, rep)
 			case ef.asCSV:
-				return writeExposureCSV(out, rep)
+				return report.ExposureCSV(out, rep)
 			case ef.asHTML:
-				return writeExposureHTML(out, rep, model.Versions, time.Now().UTC())
+				return report.ExposureHTML(out, rep, model.Versions, time.Now().UTC())
 			}
 			printExposure(out, rep)
 			return nil
@@ -191,53 +189,6 @@ func outputFile(cmd *cobra.Command, path string) (io.Writer, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
-// pathText renders a path as "A → (hosted 2023) B → (student_at) C".
-func pathText(p []exposure.Step) string {
-	var b strings.Builder
-	for i, s := range p {
-		if i > 0 {
-			tie := string(s.Tie)
-			if s.Reverse {
-				tie += "⁻¹"
-			}
-			if d := tieDates(s); d != "" {
-				tie += " " + d
-			}
-			if s.AfterDesignation {
-				tie += ", AFTER DESIGNATION"
-			}
-			fmt.Fprintf(&b, " → (%s) ", tie)
-		}
-		b.WriteString(s.Name)
-	}
-	return b.String()
-}
-
-func tieDates(s exposure.Step) string {
-	switch {
-	case s.Start.IsZero() && s.End.IsZero():
-		return ""
-	case s.End.IsZero():
-		return s.Start.String() + "–"
-	case s.Start.IsZero():
-		return "–" + s.End.String()
-	case s.Start.Date == s.End.Date:
-		return s.Start.String()
-	}
-	return s.Start.String() + "–" + s.End.String()
-}
-
-func designationText(d exposure.DesignatedEntity) string {
-	s := d.Name + " [" + d.List
-	if !d.ListedOn.IsZero() {
-		s += ", listed " + d.ListedOn.String()
-	}
-	if d.Authority != "" {
-		s += " under " + d.Authority
-	}
-	return s + "]"
-}
-
 func printExposure(out io.Writer, rep exposure.Report) {
 	name := rep.OrgName
 	if name == "" {
@@ -265,12 +216,12 @@ func printFindings(out io.Writer, title string, fs []exposure.Finding) {
 		} else if f.PossiblyAfterDesignation {
 			mark = "  (a tie may have been active after designation)"
 		}
-		fmt.Fprintf(out, "\n%d. %s  severity %s, rule %s (%s)%s\n", i+1, designationText(f.Designated), f.Severity, f.Rule.Name, f.Rule.Status, mark)
+		fmt.Fprintf(out, "\n%d. %s  severity %s, rule %s (%s)%s\n", i+1, report.DesignationText(f.Designated), f.Severity, f.Rule.Name, f.Rule.Status, mark)
 		if f.Designated.Via != "" {
 			fmt.Fprintf(out, "   designated via %s\n", f.Designated.Via)
 		}
 		for _, p := range f.Paths {
-			fmt.Fprintf(out, "   - %s\n", pathText(p))
+			fmt.Fprintf(out, "   - %s\n", report.PathText(p))
 			for _, s := range p {
 				for _, e := range s.Evidence {
 					fmt.Fprintf(out, "       evidence for %s: %s %s\n", s.Name, e.Title, e.Ref)
@@ -278,24 +229,6 @@ func printFindings(out io.Writer, title string, fs []exposure.Finding) {
 			}
 		}
 	}
-}
-
-func writeExposureCSV(out io.Writer, reps ...exposure.Report) error {
-	w := csv.NewWriter(out)
-	w.Write([]string{"org", "as_of", "designated_id", "designated", "list", "listed_on", "authority", "rule", "status", "severity", "after_designation", "hops", "path"}) //nolint:errcheck // Flush reports
-	for _, rep := range reps {
-		for _, fs := range [][]exposure.Finding{rep.Findings, rep.ScenarioFindings} {
-			for _, f := range fs {
-				for _, p := range f.Paths {
-					w.Write([]string{rep.Org, rep.AsOf.String(), f.Designated.EntityID, f.Designated.Name, f.Designated.List, //nolint:errcheck // Flush reports
-						f.Designated.ListedOn.String(), f.Designated.Authority, f.Rule.Name, string(f.Rule.Status), f.Severity,
-						strconv.FormatBool(f.AfterDesignation), strconv.Itoa(len(p) - 1), pathText(p)})
-				}
-			}
-		}
-	}
-	w.Flush()
-	return w.Error()
 }
 
 func printChanges(out io.Writer, ef exposureFlags, old, cur exposure.Report, since int64, versions []ties.ListVersion) error {
@@ -321,9 +254,9 @@ func printChanges(out io.Writer, ef exposureFlags, old, cur exposure.Report, sin
 	section := func(title string, fs []exposure.Finding) {
 		fmt.Fprintf(out, "\n%s: %d\n", title, len(fs))
 		for _, f := range fs {
-			fmt.Fprintf(out, "  %s  severity %s, rule %s (%s)\n", designationText(f.Designated), f.Severity, f.Rule.Name, f.Rule.Status)
+			fmt.Fprintf(out, "  %s  severity %s, rule %s (%s)\n", report.DesignationText(f.Designated), f.Severity, f.Rule.Name, f.Rule.Status)
 			if len(f.Paths) > 0 {
-				fmt.Fprintf(out, "    %s\n", pathText(f.Paths[0]))
+				fmt.Fprintf(out, "    %s\n", report.PathText(f.Paths[0]))
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"html/template"
@@ -9,12 +9,12 @@ import (
 	"ties/exposure"
 )
 
-// reportTemplate is a self-contained evidence report: no script, no
+// exposureTemplate is a self-contained evidence report: no script, no
 // external asset, so it can be filed as it is.
-var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"path":  pathText,
+var exposureTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"path":  PathText,
 	"dict":  dict,
-	"style": func() template.CSS { return template.CSS(reportStyle) },
+	"style": func() template.CSS { return template.CSS(Style) },
 	"date": func(d exposure.NullDate) string {
 		if d.IsZero() {
 			return "—"
@@ -48,8 +48,8 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 <ul class="ev">{{range .}}{{$s := .}}{{range .Evidence}}<li>{{$s.Name}}: {{.Title}}{{if .Ref}} — {{.Ref}}{{end}}{{if not .Retrieved.IsZero}} (retrieved {{.Retrieved.String}}){{end}}{{if .Quote}}: “{{.Quote}}”{{end}}</li>{{end}}{{end}}</ul></td></tr>{{end}}
 </table>{{end}}{{end}}`))
 
-// reportStyle is the style of the filed reports (exposure, assessment).
-const reportStyle = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;color:#222}
+// Style is the style of the filed reports (exposure, assessment).
+const Style = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;color:#222}
 h1{font-size:1.5em}h2{margin-top:2em;border-bottom:2px solid #444}
 table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top}
 th{background:#eee}.after{color:#a00;font-weight:bold}.proposed{background:#fff6d6}
@@ -65,12 +65,13 @@ func dict(kv ...any) map[string]any {
 	return m
 }
 
-func writeExposureHTML(out io.Writer, rep exposure.Report, versions []ties.ListVersion, now time.Time) error {
+// ExposureHTML writes a self-contained exposure report to file as evidence.
+func ExposureHTML(out io.Writer, rep exposure.Report, versions []ties.ListVersion, now time.Time) error {
 	name := rep.OrgName
 	if name == "" {
 		name = rep.Org
 	}
-	return reportTemplate.Execute(out, map[string]any{
+	return exposureTemplate.Execute(out, map[string]any{
 		"Name": name, "Report": rep, "Versions": versions, "Generated": now.Format("2006-01-02 15:04:05Z"),
 	})
 }

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"html/template"
@@ -13,9 +13,9 @@ import (
 // assessTemplate is a self-contained assessment report in the style of the
 // exposure report: no script, no external asset, so it can be filed.
 var assessTemplate = template.Must(template.New("assess").Funcs(template.FuncMap{
-	"path":    pathText,
-	"style":   func() template.CSS { return template.CSS(reportStyle) },
-	"outcome": outcomeText,
+	"path":    PathText,
+	"style":   func() template.CSS { return template.CSS(Style) },
+	"outcome": OutcomeText,
 	"sev": func(o assess.Outcome) string {
 		return [...]string{"low", "medium", "high", "critical"}[min(max(int(o), 0), 3)]
 	},
@@ -66,7 +66,8 @@ var assessTemplate = template.Must(template.New("assess").Funcs(template.FuncMap
 {{end}}{{end}}
 </body></html>`))
 
-func writeAssessHTML(out io.Writer, people []assess.PersonRole, pa *assess.ProposalAssessment, versions []ties.ListVersion, now time.Time) error {
+// AssessHTML writes a self-contained assessment report.
+func AssessHTML(out io.Writer, people []assess.PersonRole, pa *assess.ProposalAssessment, versions []ties.ListVersion, now time.Time) error {
 	data := map[string]any{"People": people, "Proposal": pa, "Versions": versions, "Generated": now.Format("2006-01-02 15:04:05Z")}
 	switch {
 	case pa != nil:
@@ -77,4 +78,9 @@ func writeAssessHTML(out io.Writer, people []assess.PersonRole, pa *assess.Propo
 		data["Matrix"], data["AsOf"] = assess.MatrixRef{}, ""
 	}
 	return assessTemplate.Execute(out, data)
+}
+
+// OutcomeText is an outcome as reports write it: "REQUIRED MITIGATION".
+func OutcomeText(o assess.Outcome) string {
+	return strings.ToUpper(strings.ReplaceAll(o.String(), "_", " "))
 }
