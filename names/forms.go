@@ -196,7 +196,7 @@ func hanForms(fs *formSet, base string, baseSteps []string, baseD Derivation, ki
 	reading.Reading = true
 	n := utf8.RuneCountInString(han)
 	person := kind == Person && n >= 2 && n <= 4
-	if kind == Unknown && (n == 2 || n == 3 || n == 4 && len(han) >= 6 && compoundSurnames[han[:6]] != "") {
+	if kind == Unknown && (n == 2 || n == 3 || n == 4 && len(han) >= 6 && compoundSurnames[han[:6]] != "") && !looksHanOrg(han) {
 		person = true
 	}
 	if person {
@@ -264,6 +264,9 @@ func hanForms(fs *formSet, base string, baseSteps []string, baseD Derivation, ki
 			c := strings.TrimSpace(cb.String())
 			fs.add(c, reading, appendStep(py, "legal forms canonicalized: "+strings.Join(core, " ")+" + "+strings.Join(append(pre, suf...), " ")+" = "+c)...)
 		}
+	}
+	if kind != Person && han != "" {
+		hanOrgForms(fs, han, steps, baseD)
 	}
 	// Legal forms and acronyms were handled above on the Han text.
 	return "", nil
