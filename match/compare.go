@@ -111,6 +111,11 @@ type prepared struct {
 	pinyin      bool // the form is a reading of Han characters
 	hanText     bool // the form is written in Han characters
 	nameHan     bool // the name the form was made from is written in Han
+	// arabic: the form is written in Arabic script, whose letters leave
+	// out the short vowels: two such forms are compared through their
+	// transliterations, where عبدالملك and عبدالخالق differ as Malik
+	// and Khaliq do.
+	arabic bool
 	// Bits (first byte mod 64) of the first bytes of the tokens that
 	// could start a joined pair, and of the tokens of 4 or more runes a
 	// joined pair could match: when they share none, mergeJoined has
@@ -279,7 +284,7 @@ func genderPair(a, b string) bool {
 // compared with form b of a name whose first form is b0. Two names written
 // in Han characters compare as characters, not as sounds: 高石 is not 高市.
 func pairAllowed(a, b *prepared) bool {
-	return !(a.pinyin && b.pinyin && a.nameHan && b.nameHan)
+	return !(a.pinyin && b.pinyin && a.nameHan && b.nameHan) && !(a.arabic && b.arabic)
 }
 
 // prepareForm turns a form into tokens with weights. Forms that unidecode
@@ -287,6 +292,9 @@ func pairAllowed(a, b *prepared) bool {
 // caller: without vowels ("jnn g") they resemble too many names.
 func prepareForm(f names.Form, kind names.Kind, params *Params) prepared {
 	p := prepared{text: f.Text, steps: f.Steps, hanText: isHan(f.Text)}
+	if r, _ := utf8.DecodeRuneInString(f.Text); r >= 0x600 && unicode.Is(unicode.Arabic, r) {
+		p.arabic = true
+	}
 	strict := f.Reading // pinyin syllables are exact readings
 	p.acronym = f.Acronym
 	p.comma = f.Reordered

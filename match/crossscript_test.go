@@ -10,6 +10,7 @@ import (
 
 	"ties"
 	"ties/match"
+	"ties/names"
 	"ties/sources/csl"
 )
 
@@ -111,5 +112,34 @@ func TestChineseOrganizationNamesFindListEntries(t *testing.T) {
 	// A short Han name without organization words is not read as one.
 	if ms := ix.Search(match.Query{Text: "華為"}); len(ms) > 0 {
 		t.Errorf("華為 alerts: %s %.3f %s", ms[0].EntityID, ms[0].Score, ms[0].Explanation)
+	}
+}
+
+// Arabic-script names meet their Latin list forms; brothers do not meet.
+func TestArabicNamesMeetLatinForms(t *testing.T) {
+	for _, p := range [][2]string{
+		{"أيمن الظواهري", "Ayman al-Zawahiri"},
+		{"عبدالملك الحوثي", "Abdul-Malik al-Houthi"},
+		{"أسامة بن لادن", "Usama bin Laden"},
+	} {
+		if r := match.Compare(p[0], p[1], names.Unknown); r.Score < match.DefaultThreshold {
+			t.Errorf("%s ~ %s = %.3f: %s", p[0], p[1], r.Score, r.Explanation())
+		}
+	}
+	for _, p := range [][2]string{
+		{"عبدالملك الحوثي", "عبدالخالق الحوثي"},
+		{"عبدالخالق الحوثي", "Abdul-Malik al-Houthi"},
+		{"عبدالملك الحوثي", "Abd al-Khaliq al-Houthi"},
+	} {
+		if r := match.Compare(p[0], p[1], names.Unknown); r.Score >= match.DefaultThreshold {
+			t.Errorf("%s ~ %s = %.3f matches: %s", p[0], p[1], r.Score, r.Explanation())
+		}
+	}
+	ix := officialLists(t)
+	ms := ix.Search(match.Query{Text: "عبدالملك الحوثي"})
+	if len(ms) == 0 || !strings.Contains(strings.ToLower(ms[0].MatchedName), "malik") {
+		t.Errorf("عبدالملك الحوثي: %+v", ms)
+	} else {
+		t.Logf("عبدالملك الحوثي: %s", ms[0].Explanation)
 	}
 }

@@ -142,7 +142,7 @@ func scriptForms(fs *formSet, base string, baseSteps []string, baseD Derivation)
 		}
 	case "Arabic":
 		a := arabicScheme(base)
-		vs = []variant{{a, "vowel letters"}, {foreignArabic(a), "foreign name: f=v, b=p"}, {latinize(base), "unidecode"}}
+		vs = []variant{{a, "vowel letters"}, {arabicVowelled(a), "short vowels restored"}, {foreignArabic(a), "foreign name: f=v, b=p"}, {latinize(base), "unidecode"}}
 	case "Hebrew":
 		vs = []variant{{hebrewScheme(base), "vowel letters"}, {latinize(base), "unidecode"}}
 	case "Armenian":
