@@ -115,6 +115,39 @@ func TestChineseOrganizationNamesFindListEntries(t *testing.T) {
 	}
 }
 
+// The SDN writes North Korean names in Latin script only; a Hangul
+// query finds them.
+func TestKoreanNamesFindSDNEntries(t *testing.T) {
+	ix := officialLists(t)
+	for _, c := range []struct{ query, id string }{
+		{"김정은", "csl:20157"},
+		{"김여정", ""},
+		{"최룡해", ""},
+	} {
+		ms := ix.Search(match.Query{Text: c.query, Kind: ties.KindPerson})
+		if len(ms) == 0 {
+			t.Errorf("%s: no match", c.query)
+			continue
+		}
+		if c.id != "" && ms[0].EntityID != c.id {
+			t.Errorf("%s: first %s %q %.3f, want %s", c.query, ms[0].EntityID, ms[0].MatchedName, ms[0].Score, c.id)
+		}
+		t.Logf("%s: %s", c.query, ms[0].Explanation)
+	}
+	for _, p := range [][2]string{{"김정은", "KIM, Jong Un"}, {"김정은", "Gim Jeong-eun"}, {"김정은", "Kim Jeongeun"}, {"리병철", "RI, Pyong Chol"}, {"박봉주", "PAK, Pong Ju"}} {
+		if r := match.Compare(p[0], p[1], names.Person); r.Score < match.DefaultThreshold {
+			t.Errorf("%s ~ %s = %.3f: %s", p[0], p[1], r.Score, r.Explanation())
+		}
+	}
+	// Other members of the family, and the same syllables in another
+	// order, are other people.
+	for _, p := range [][2]string{{"김정은", "KIM, Yo Jong"}, {"김정은", "KIM, Jong Il"}, {"은정 김", "KIM, Jong Un"}, {"병철 김", "KIM, Yong Chol"}} {
+		if r := match.Compare(p[0], p[1], names.Person); r.Score >= match.DefaultThreshold {
+			t.Errorf("%s ~ %s = %.3f matches: %s", p[0], p[1], r.Score, r.Explanation())
+		}
+	}
+}
+
 // Arabic-script names meet their Latin list forms; brothers do not meet.
 func TestArabicNamesMeetLatinForms(t *testing.T) {
 	for _, p := range [][2]string{

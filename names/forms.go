@@ -33,9 +33,14 @@ func (fs *formSet) full() bool { return len(fs.forms) >= MaxForms }
 //     whose part after the comma is not a legal form);
 //   - Han: Simplified characters, pinyin (persons: "xi jinping" and
 //     "jinping xi"; otherwise one token per syllable), legal suffixes
-//     canonicalized;
+//     canonicalized; organizations read in English from their
+//     segmentation ("huawei technology co ltd", "harbin institute of
+//     technology", see hanorg.go);
+//   - Hangul: North Korean spelling and Revised Romanization, given name
+//     joined ("kim jongun", "gim jeongeun", see hangul.go);
 //   - Cyrillic, Greek, Arabic, Hebrew and other scripts: transliterations
-//     (unidecode plus the common spelling schemes);
+//     (unidecode plus the common spelling schemes; Arabic also with its
+//     short vowels restored, "ayman al zawahari");
 //   - Wade-Giles and Cantonese spellings read as pinyin ("Hsi Chin-ping" ->
 //     "xi jinping");
 //   - organizations: legal forms canonicalized ("rosneft oao" -> "rosneft
@@ -59,6 +64,11 @@ func Forms(name string, kind Kind) []Form {
 	switch {
 	case hasHan(base):
 		latin, latinSteps = hanForms(&fs, base, baseSteps, baseD, kind)
+	case Script(base) == "Hangul" && kind != Organization:
+		latin, latinSteps = hangulForms(&fs, base, baseSteps, baseD)
+		if latin == "" {
+			latin, latinSteps, latinD = scriptForms(&fs, base, baseSteps, baseD)
+		}
 	case !isASCII(base):
 		latin, latinSteps, latinD = scriptForms(&fs, base, baseSteps, baseD)
 	case kind != Organization:
