@@ -1,6 +1,7 @@
 package names
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -142,6 +143,14 @@ func segmentHanOrg(s string) (segs []hanSegment, ok bool) {
 	}
 	words := 0
 	for i := 0; i < len(rs); {
+		// An ordinal number (第十四研究所 = 14th research institute) or
+		// a number written in digits' characters (七〇一所 = 701).
+		if n, text, ok := hanNumber(rs[i:]); ok {
+			flush()
+			segs = append(segs, hanSegment{han: string(rs[i : i+n]), english: text})
+			i += n
+			continue
+		}
 		found := 0
 		for n := min(maxHanWord, len(rs)-i); n >= 1; n-- {
 			w := string(rs[i : i+n])
@@ -284,4 +293,59 @@ func hanOrgForms(fs *formSet, han string, steps []string, d Derivation) {
 		}
 		fs.add(t, d, appendStep(steps, seg, "read as "+v.what+": "+t)...)
 	}
+}
+
+var hanDigits = map[rune]int{'〇': 0, '零': 0, '一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+
+// hanNumber reads an ordinal (第 and a number) or a number of three or
+// more digit characters at the start of rs, and returns how many runes it
+// took and its English ("14th", "14"; "701").
+func hanNumber(rs []rune) (int, []string, bool) {
+	ordinal := len(rs) > 1 && rs[0] == '第'
+	start := 0
+	if ordinal {
+		start = 1
+	}
+	end := start
+	total, cur, positional, digitsOnly := 0, 0, 0, true
+	for end < len(rs) && end-start < 8 {
+		r := rs[end]
+		if d, ok := hanDigits[r]; ok {
+			cur = d
+			positional = positional*10 + d
+		} else if r == '十' {
+			total += max(cur, 1) * 10
+			cur, digitsOnly = 0, false
+		} else if r == '百' {
+			total += cur * 100
+			cur, digitsOnly = 0, false
+		} else {
+			break
+		}
+		end++
+	}
+	n := end - start
+	if n == 0 || !ordinal && (!digitsOnly || n < 3) {
+		return 0, nil, false
+	}
+	v := total + cur
+	if digitsOnly {
+		v = positional
+	}
+	num := strconv.Itoa(v)
+	if !ordinal {
+		return end, []string{num}, true
+	}
+	suffix := "th"
+	if v%100 < 11 || v%100 > 13 {
+		switch v % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return end, []string{num + suffix, num}, true
 }
