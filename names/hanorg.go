@@ -12,13 +12,19 @@ import (
 // (translated), place names (their English name) and proper names (pinyin,
 // the syllables of one word joined), and read in English word order.
 
-// hanOrgWords is the organization vocabulary: Simplified Han word → English
-// glosses, the one lists use most first, then the next most common one
-// (used by a second form). Hand-curated from the English names the CSL,
-// the Entity List and university and academy websites give these words;
-// the glosses agree with CC-CEDICT's (CC BY-SA 4.0), from which no text was
-// copied. Keep entries to words that mean the same in every organization
-// name; single characters are only read at the end of a name.
+//go:generate go run ../tools/gencedict -src ${CC_CEDICT_ALL_JS} -source "cc-cedict 1.1.1" -out cedict_table.go
+
+// hanOrgWords are the spellings lists use for the organization vocabulary:
+// Simplified Han word → English, the one lists use most first, then the
+// next most common one (used by a second form). The dictionary's glosses
+// (cedictOrgGlosses, generated from CC-CEDICT) say what the words mean;
+// these say how the CSL, the Entity List and the institutions themselves
+// write them in names ("Co., Ltd." for 有限公司, "Institute of Technology"
+// for 工业大学, "Aeronautics and Astronautics" for 航空航天), which no
+// dictionary gives, so they are kept by hand. A word of cedictOrgGlosses
+// missing here is read with the dictionary's first glosses. Keep entries to
+// words that mean the same in every organization name; single characters
+// are only read at the end of a name.
 var hanOrgWords = map[string][]string{
 	// Legal forms and company words.
 	"股份有限公司": {"co ltd", "company limited"}, "有限责任公司": {"co ltd", "limited liability company"},
@@ -82,6 +88,19 @@ var hanOrgWords = map[string][]string{
 	"北方": {"north", "northern"}, "南方": {"south", "southern"}, "西北": {"northwestern", "northwest"},
 	"西南": {"southwest", "southwestern"}, "东北": {"northeast", "northeastern"},
 	"华北": {"north china"}, "华东": {"east china"}, "华南": {"south china"}, "华中": {"central china"},
+}
+
+// orgGlosses gives the English of an organization word: the lists'
+// spellings, or else the dictionary's first two glosses.
+func orgGlosses(w string) ([]string, bool) {
+	if g, ok := hanOrgWords[w]; ok {
+		return g, true
+	}
+	g, ok := cedictOrgGlosses[w]
+	if !ok || len(g) == 0 {
+		return nil, false
+	}
+	return g[:min(2, len(g))], true
 }
 
 // hanHeads are organization words that English puts first with "of" when
@@ -157,7 +176,7 @@ func segmentHanOrg(s string) (segs []hanSegment, ok bool) {
 			if n == 1 && i+1 != len(rs) {
 				break // single characters only at the end
 			}
-			if g, isWord := hanOrgWords[w]; isWord {
+			if g, isWord := orgGlosses(w); isWord {
 				flush()
 				segs = append(segs, hanSegment{han: w, english: g})
 				words++
@@ -268,6 +287,10 @@ func segmentationText(segs []hanSegment) string {
 		b.WriteString(" (")
 		if sg.english != nil {
 			b.WriteString(strings.Join(sg.english, " / "))
+			if d, ok := cedictOrgGlosses[sg.han]; ok {
+				b.WriteString("; CC-CEDICT: ")
+				b.WriteString(strings.Join(d[:min(3, len(d))], ", "))
+			}
 		} else {
 			b.WriteString(sg.name)
 		}
