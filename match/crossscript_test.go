@@ -154,6 +154,11 @@ func TestArabicNamesMeetLatinForms(t *testing.T) {
 		{"أيمن الظواهري", "Ayman al-Zawahiri"},
 		{"عبدالملك الحوثي", "Abdul-Malik al-Houthi"},
 		{"أسامة بن لادن", "Usama bin Laden"},
+		// Persian.
+		{"قاسم سلیمانی", "Qasem Soleimani"},
+		{"حسن روحانی", "Hassan Rouhani"},
+		{"علی خامنه\u200cای", "Ali Khamenei"},
+		{"اسماعیل قاآنی", "Esmail Qaani"},
 	} {
 		if r := match.Compare(p[0], p[1], names.Unknown); r.Score < match.DefaultThreshold {
 			t.Errorf("%s ~ %s = %.3f: %s", p[0], p[1], r.Score, r.Explanation())

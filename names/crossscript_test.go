@@ -25,6 +25,9 @@ func TestCrossScriptForms(t *testing.T) {
 		{"은정 김", Unknown, "kim eunjeong"},
 		{"أيمن الظواهري", Unknown, "ayman al zawahari"},
 		{"عبدالملك الحوثي", Unknown, "abdul malik al huthi"},
+		{"قاسم سلیمانی", Unknown, "qasem selimani"},
+		{"حسن روحانی", Unknown, "hassan rouhani"},
+		{"اسماعیل قاآنی", Unknown, "esmail qaani"},
 	} {
 		if got := formTexts(Forms(c.name, c.kind)); !slices.Contains(got, c.want) {
 			t.Errorf("Forms(%s) = %q, want %q among them", c.name, got, c.want)

@@ -153,6 +153,10 @@ func scriptForms(fs *formSet, base string, baseSteps []string, baseD Derivation)
 	case "Arabic":
 		a := arabicScheme(base)
 		vs = []variant{{a, "vowel letters"}, {arabicVowelled(a), "short vowels restored"}, {foreignArabic(a), "foreign name: f=v, b=p"}, {latinize(base), "unidecode"}}
+		if isPersian(base) {
+			p := persianScheme(base)
+			vs = append(vs[:2], append([]variant{{p, "Persian"}, {persianVowelled(p), "Persian, short vowels restored"}}, vs[2:]...)...)
+		}
 	case "Hebrew":
 		vs = []variant{{hebrewScheme(base), "vowel letters"}, {latinize(base), "unidecode"}}
 	case "Armenian":

@@ -13,7 +13,7 @@ var fuzzSeeds = []string{
 	"व्लादिमीर पुतिन", "\xff\xfe", "a\u0301\u0301", "ﬁ", "ǅ", "İstanbul", "O'Brien", "Ch'en",
 	"弗拉基米尔·普京", "Chan Tai-man, Wong", "ㄱ", "\u0300abc", "x.y.z.", ".a.b",
 	"华为技术有限公司", "中国科学院计算技术研究所", "哈尔滨工业大学", "所", "有限公司有限公司",
-	"김정은", "은정 김", "김 정은", "أيمن الظواهري", "عبدالملك الحوثي", "عبدال", "ع",
+	"김정은", "은정 김", "김 정은", "أيمن الظواهري", "عبدالملك الحوثي", "عبدال", "ع", "قاسم سلیمانی", "علی خامنه\u200cای", "ژ",
 }
 
 // FuzzSegmentHanOrg checks that the segments of a Han name give back the
@@ -53,7 +53,7 @@ func FuzzTransliterators(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n := Normalize(s)
-		for _, out := range []string{arabicScheme(n), arabicVowelled(arabicScheme(n))} {
+		for _, out := range []string{arabicScheme(n), arabicVowelled(arabicScheme(n)), persianScheme(n), persianVowelled(persianScheme(n))} {
 			if !utf8.ValidString(out) || Normalize(out) != out {
 				t.Fatalf("Arabic reading of %q = %q: not normalized", n, out)
 			}

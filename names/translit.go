@@ -392,3 +392,115 @@ func arabicVowelled(s string) string {
 	}
 	return b.String()
 }
+
+// isPersian tells Arabic-script text with letters only Persian (and Urdu)
+// use: پ چ ژ گ ک ی.
+func isPersian(s string) bool {
+	return strings.ContainsAny(s, "پچژگکی")
+}
+
+// persianWords are frequent Iranian given names, spelled as Iranian names
+// reach the lists where the Arabic spelling differs (Qasem, not Qasim).
+var persianWords = map[string]string{
+	"قاسم": "qasem", "محمد": "mohammad", "حسین": "hossein", "حسين": "hossein", "مهدی": "mehdi",
+	"رضا": "reza", "جواد": "javad", "کاظم": "kazem", "هاشم": "hashem", "عباس": "abbas",
+	"محسن": "mohsen", "حمید": "hamid", "مجید": "majid", "سعید": "saeed", "جعفر": "jafar",
+}
+
+// persianScheme transliterates Persian as Iranian names reach the lists:
+// و is v where it is a consonant (javad) and ou where a vowel (rouhani), a
+// final ه after a consonant is e (khamene), ژ is j (nejad), a word-initial
+// alif before a consonant other than ح, ع, ه is e (ebrahim, esmail), ئ
+// between vowels is a (raisi).
+func persianScheme(s string) string {
+	var b strings.Builder
+	for wi, w := range strings.Fields(s) {
+		if wi > 0 {
+			b.WriteByte(' ')
+		}
+		if t, ok := persianWords[w]; ok {
+			b.WriteString(t)
+			continue
+		}
+		if t, ok := arabicWords[w]; ok {
+			b.WriteString(t)
+			continue
+		}
+		rs := []rune(w)
+		for i, r := range rs {
+			next := rune(0)
+			if i+1 < len(rs) {
+				next = rs[i+1]
+			}
+			vowelNext := next == 'ا' || next == 'و' || next == 'ي' || next == 'ی' || next == 'آ'
+			switch {
+			case i == 0 && (r == 'ا' || r == 'إ') && next != 0 && !vowelNext && next != 'ح' && next != 'ع' && next != 'ه' && next != 'ل':
+				b.WriteString("e")
+			case r == 'و':
+				if i == 0 || vowelNext {
+					b.WriteString("v")
+				} else {
+					b.WriteString("ou")
+				}
+			case r == 'ي' || r == 'ی':
+				if i == 0 || vowelNext {
+					b.WriteString("y")
+				} else {
+					b.WriteString("i")
+				}
+			case r == 'ه' && i == len(rs)-1 && i > 0:
+				b.WriteString("e")
+			case r == 'ژ':
+				b.WriteString("j")
+			case r == 'ئ':
+				b.WriteString("a")
+			case r == 'ع' && i == 0:
+				b.WriteString("a")
+			default:
+				if t, ok := arabicLetters[r]; ok {
+					b.WriteString(t)
+				} else {
+					b.WriteRune(r)
+				}
+			}
+		}
+	}
+	return Normalize(b.String())
+}
+
+// persianVowelled restores short vowels in a Persian transliteration: e
+// between two consonants after a long a (qasem, kazem) and between two
+// consonants at a word start (nejad), as arabicVowelled does with a.
+func persianVowelled(s string) string {
+	var b strings.Builder
+	for wi, w := range strings.Fields(s) {
+		if wi > 0 {
+			b.WriteByte(' ')
+		}
+		if len(w) <= 2 || !isASCII(w) {
+			b.WriteString(w)
+			continue
+		}
+		prevCons, afterA, start := false, false, true
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			unit := w[i : i+1]
+			if i+1 < len(w) && w[i+1] == 'h' && strings.IndexByte("sktdgcz", c) >= 0 {
+				unit = w[i : i+2]
+			}
+			vowel := strings.IndexByte("aeiou", c) >= 0
+			if !vowel && prevCons && (afterA || start) {
+				b.WriteByte('e')
+			}
+			b.WriteString(unit)
+			i += len(unit) - 1
+			if vowel {
+				afterA, start = c == 'a', false
+			} else if prevCons {
+				afterA, start = false, false
+			}
+			prevCons = !vowel
+		}
+	}
+	return b.String()
+}
