@@ -40,7 +40,8 @@ func (fs *formSet) full() bool { return len(fs.forms) >= MaxForms }
 //     joined ("kim jongun", "gim jeongeun", see hangul.go);
 //   - Cyrillic, Greek, Arabic, Hebrew and other scripts: transliterations
 //     (unidecode plus the common spelling schemes; Arabic also with its
-//     short vowels restored, "ayman al zawahari");
+//     short vowels restored, "ayman al zawahari", and Persian read as
+//     Iranian names are spelled, "qasem", "rouhani");
 //   - Wade-Giles and Cantonese spellings read as pinyin ("Hsi Chin-ping" ->
 //     "xi jinping");
 //   - organizations: legal forms canonicalized ("rosneft oao" -> "rosneft
