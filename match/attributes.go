@@ -38,6 +38,21 @@ func looksLike(raw string, qforms []prepared) kindHint {
 		}
 	}
 	if plain.hanText {
+		// A Han name read as organization words (四川大学 = "sichuan
+		// university") is an organization's, however short.
+		for i := 1; i < len(qforms); i++ {
+			if qforms[i].pinyin || qforms[i].hanText {
+				continue
+			}
+			for j := range qforms[i].tokens {
+				if t := qforms[i].tokens[j].text; orgWords[t] || commonOrgWords[t] {
+					return looksOrganization
+				}
+			}
+			if len(qforms[i].legal) > 0 {
+				return looksOrganization
+			}
+		}
 		n := 0
 		for _, r := range raw {
 			if unicode.Is(unicode.Han, r) {

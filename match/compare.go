@@ -110,7 +110,12 @@ type prepared struct {
 	acronymLike bool
 	pinyin      bool // the form is a reading of Han characters
 	hanText     bool // the form is written in Han characters
-	nameHan     bool // the name the form was made from is written in Han
+	nameHan     bool // the name the form was made from is written in Han or Hangul
+	// arabic: the form is written in Arabic script, whose letters leave
+	// out the short vowels: two such forms are compared through their
+	// transliterations, where عبدالملك and عبدالخالق differ as Malik
+	// and Khaliq do.
+	arabic bool
 	// Bits (first byte mod 64) of the first bytes of the tokens that
 	// could start a joined pair, and of the tokens of 4 or more runes a
 	// joined pair could match: when they share none, mergeJoined has
@@ -193,8 +198,9 @@ func prepareForms(raw string, forms []names.Form, kind names.Kind, p *Params) []
 		out = append(out, prepareForm(f, kind, p))
 	}
 	titleWord := isTitleCaseWord(raw)
+	native := len(out) > 0 && (out[0].hanText || isHangul(out[0].text))
 	for i := range out {
-		out[i].nameHan = out[0].hanText
+		out[i].nameHan = native
 		f := &out[i]
 		f.acronymLike = !f.acronym && !titleWord && len(f.tokens) == 1 && len(f.legal) == 0 &&
 			f.tokens[0].ascii && !f.tokens[0].digits && f.tokens[0].runes >= 2 && f.tokens[0].runes <= 8
@@ -277,9 +283,11 @@ func genderPair(a, b string) bool {
 
 // pairAllowed tells whether form a of a name whose first form is a0 may be
 // compared with form b of a name whose first form is b0. Two names written
-// in Han characters compare as characters, not as sounds: 高石 is not 高市.
+// in Han characters compare as characters, not as sounds: 高石 is not 高市;
+// so do two Hangul names, whose romanizations without diacritics merge
+// vowels: 김종은 is not 김정은, though both are "kim jongun".
 func pairAllowed(a, b *prepared) bool {
-	return !(a.pinyin && b.pinyin && a.nameHan && b.nameHan)
+	return !(a.pinyin && b.pinyin && a.nameHan && b.nameHan) && !(a.arabic && b.arabic)
 }
 
 // prepareForm turns a form into tokens with weights. Forms that unidecode
@@ -287,6 +295,9 @@ func pairAllowed(a, b *prepared) bool {
 // caller: without vowels ("jnn g") they resemble too many names.
 func prepareForm(f names.Form, kind names.Kind, params *Params) prepared {
 	p := prepared{text: f.Text, steps: f.Steps, hanText: isHan(f.Text)}
+	if r, _ := utf8.DecodeRuneInString(f.Text); r >= 0x600 && unicode.Is(unicode.Arabic, r) {
+		p.arabic = true
+	}
 	strict := f.Reading // pinyin syllables are exact readings
 	p.acronym = f.Acronym
 	p.comma = f.Reordered
@@ -502,6 +513,12 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// isHangul tells text that starts with a Hangul syllable.
+func isHangul(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r >= 0xAC00 && r <= 0xD7A3
 }
 
 func isHan(s string) bool {

@@ -464,11 +464,30 @@ func (ix *Index) Search(q Query) []Match {
 		}
 	}
 	slices.Sort(order)
-	if len(order) == 0 {
-		return nil
-	}
 
 	var out []Match
+	// A form of the query that is exactly a listed name (a translation
+	// such as 哈尔滨工业大学 = "harbin institute of technology") is scored
+	// even when all its words are too common for the key overlap to rank
+	// it among the candidates.
+	for i := range qforms {
+		for _, eid := range ix.exact[qforms[i].text] {
+			if st.entitySeen[eid] == st.memo.gen {
+				continue
+			}
+			st.entitySeen[eid] = st.memo.gen
+			e := &ix.entities[eid]
+			if !ix.admits(e, q) {
+				continue
+			}
+			if m, ok := ix.scoreEntity(e, qforms, qkind, hint, q, threshold, &st.memo); ok && m.Score >= threshold {
+				out = append(out, m)
+			}
+		}
+	}
+	if len(order) == 0 {
+		return out
+	}
 	picked := 0
 	best := candidateScore(order[0])
 	for _, key := range order {
@@ -610,7 +629,9 @@ func (ix *Index) scoreEntity(e *indexedEntity, qforms []prepared, qkind names.Ki
 			if !pairAllowed(&qforms[i], &f.prep) {
 				continue
 			}
-			if s := scoreForms(&qforms[i], &f.prep, &sc, nil, memo); s > bestScore {
+			// Of equal scores the earlier query form wins: the name as
+			// written (中国科学院…) is better evidence than a reading.
+			if s := scoreForms(&qforms[i], &f.prep, &sc, nil, memo); s > bestScore || s == bestScore && i < bestQ {
 				bestScore, bestForm, bestQ = s, int(fid), i
 			}
 		}

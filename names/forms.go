@@ -33,9 +33,15 @@ func (fs *formSet) full() bool { return len(fs.forms) >= MaxForms }
 //     whose part after the comma is not a legal form);
 //   - Han: Simplified characters, pinyin (persons: "xi jinping" and
 //     "jinping xi"; otherwise one token per syllable), legal suffixes
-//     canonicalized;
+//     canonicalized; organizations read in English from their
+//     segmentation ("huawei technology co ltd", "harbin institute of
+//     technology", see hanorg.go);
+//   - Hangul: North Korean spelling and Revised Romanization, given name
+//     joined ("kim jongun", "gim jeongeun", see hangul.go);
 //   - Cyrillic, Greek, Arabic, Hebrew and other scripts: transliterations
-//     (unidecode plus the common spelling schemes);
+//     (unidecode plus the common spelling schemes; Arabic also with its
+//     short vowels restored, "ayman al zawahari", and Persian read as
+//     Iranian names are spelled, "qasem", "rouhani");
 //   - Wade-Giles and Cantonese spellings read as pinyin ("Hsi Chin-ping" ->
 //     "xi jinping");
 //   - organizations: legal forms canonicalized ("rosneft oao" -> "rosneft
@@ -59,6 +65,11 @@ func Forms(name string, kind Kind) []Form {
 	switch {
 	case hasHan(base):
 		latin, latinSteps = hanForms(&fs, base, baseSteps, baseD, kind)
+	case Script(base) == "Hangul" && kind != Organization:
+		latin, latinSteps = hangulForms(&fs, base, baseSteps, baseD)
+		if latin == "" {
+			latin, latinSteps, latinD = scriptForms(&fs, base, baseSteps, baseD)
+		}
 	case !isASCII(base):
 		latin, latinSteps, latinD = scriptForms(&fs, base, baseSteps, baseD)
 	case kind != Organization:
@@ -142,7 +153,11 @@ func scriptForms(fs *formSet, base string, baseSteps []string, baseD Derivation)
 		}
 	case "Arabic":
 		a := arabicScheme(base)
-		vs = []variant{{a, "vowel letters"}, {foreignArabic(a), "foreign name: f=v, b=p"}, {latinize(base), "unidecode"}}
+		vs = []variant{{a, "vowel letters"}, {arabicVowelled(a), "short vowels restored"}, {foreignArabic(a), "foreign name: f=v, b=p"}, {latinize(base), "unidecode"}}
+		if isPersian(base) {
+			p := persianScheme(base)
+			vs = append(vs[:2], append([]variant{{p, "Persian"}, {persianVowelled(p), "Persian, short vowels restored"}}, vs[2:]...)...)
+		}
 	case "Hebrew":
 		vs = []variant{{hebrewScheme(base), "vowel letters"}, {latinize(base), "unidecode"}}
 	case "Armenian":
@@ -196,7 +211,7 @@ func hanForms(fs *formSet, base string, baseSteps []string, baseD Derivation, ki
 	reading.Reading = true
 	n := utf8.RuneCountInString(han)
 	person := kind == Person && n >= 2 && n <= 4
-	if kind == Unknown && (n == 2 || n == 3 || n == 4 && len(han) >= 6 && compoundSurnames[han[:6]] != "") {
+	if kind == Unknown && (n == 2 || n == 3 || n == 4 && len(han) >= 6 && compoundSurnames[han[:6]] != "") && !looksHanOrg(han) {
 		person = true
 	}
 	if person {
@@ -264,6 +279,9 @@ func hanForms(fs *formSet, base string, baseSteps []string, baseD Derivation, ki
 			c := strings.TrimSpace(cb.String())
 			fs.add(c, reading, appendStep(py, "legal forms canonicalized: "+strings.Join(core, " ")+" + "+strings.Join(append(pre, suf...), " ")+" = "+c)...)
 		}
+	}
+	if kind != Person && han != "" {
+		hanOrgForms(fs, han, steps, baseD)
 	}
 	// Legal forms and acronyms were handled above on the Han text.
 	return "", nil

@@ -12,6 +12,60 @@ var fuzzSeeds = []string{
 	"ולדימיר פוטין", "S.A. U.S.A.", "Co., Ltd.", "华为Huawei技术有限公司", "Юрий", "ß",
 	"व्लादिमीर पुतिन", "\xff\xfe", "a\u0301\u0301", "ﬁ", "ǅ", "İstanbul", "O'Brien", "Ch'en",
 	"弗拉基米尔·普京", "Chan Tai-man, Wong", "ㄱ", "\u0300abc", "x.y.z.", ".a.b",
+	"华为技术有限公司", "中国科学院计算技术研究所", "哈尔滨工业大学", "所", "有限公司有限公司",
+	"김정은", "은정 김", "김 정은", "أيمن الظواهري", "عبدالملك الحوثي", "عبدال", "ع", "قاسم سلیمانی", "علی خامنه\u200cای", "ژ",
+}
+
+// FuzzSegmentHanOrg checks that the segments of a Han name give back the
+// name, and that the English readings are normalized ASCII or empty.
+func FuzzSegmentHanOrg(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		segs, _ := segmentHanOrg(s)
+		if segs == nil {
+			return
+		}
+		var b strings.Builder
+		for _, sg := range segs {
+			b.WriteString(sg.han)
+		}
+		if b.String() != string([]rune(s)) {
+			t.Fatalf("segments of %q give %q", s, b.String())
+		}
+		for _, alt := range []bool{false, true} {
+			for _, head := range []bool{false, true} {
+				e := hanOrgEnglish(segs, alt, head)
+				if n := Normalize(e); n != e && isASCII(e) {
+					t.Fatalf("reading of %q not normalized: %q", s, e)
+				}
+			}
+		}
+	})
+}
+
+// FuzzTransliterators checks that the Korean and Arabic readings are
+// normalized text.
+func FuzzTransliterators(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		for _, out := range []string{arabicScheme(n), arabicVowelled(arabicScheme(n)), persianScheme(n), persianVowelled(persianScheme(n))} {
+			if !utf8.ValidString(out) || Normalize(out) != out {
+				t.Fatalf("Arabic reading of %q = %q: not normalized", n, out)
+			}
+		}
+		var fs formSet
+		hangulForms(&fs, n, nil, Derivation{})
+		for _, f := range fs.forms {
+			if !isASCII(f.Text) || Normalize(f.Text) != f.Text {
+				t.Fatalf("Korean reading of %q = %q", n, f.Text)
+			}
+		}
+	})
 }
 
 func FuzzNormalize(f *testing.F) {

@@ -38,7 +38,7 @@ type Form struct {
 // Derivation tells how a form was made from its name.
 type Derivation struct {
 	Reordered bool // "LAST, First" turned into "first last"
-	Reading   bool // pinyin of Han characters, or Wade-Giles/Cantonese read as pinyin: syllables are exact
+	Reading   bool // pinyin of Han characters, Wade-Giles/Cantonese read as pinyin, or romanized Hangul: syllables are exact
 	Acronym   bool // the initials of the name's words
 	Vowelless bool // unidecode of an abjad (Arabic, Hebrew): vowels lost
 }

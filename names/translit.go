@@ -176,6 +176,20 @@ var arabicWords = map[string]string{
 	"قاسم": "qasim", "جعفر": "jafar", "موسى": "musa", "عيسى": "isa", "زين": "zain",
 }
 
+// arabicAbdNames are the names of God that follow "Abd al-" in names
+// (عبدالملك = Abdul-Malik), spelled as the lists spell them; the letter
+// rules cannot restore their short vowels.
+var arabicAbdNames = map[string]string{
+	"ملك": "malik", "خالق": "khaliq", "رحمن": "rahman", "رحيم": "rahim", "عزيز": "aziz",
+	"كريم": "karim", "لطيف": "latif", "حميد": "hamid", "مجيد": "majid", "واحد": "wahid",
+	"قادر": "qadir", "رزاق": "razzaq", "غني": "ghani", "جبار": "jabbar", "هادي": "hadi",
+	"سلام": "salam", "وهاب": "wahhab", "ناصر": "nasir", "باسط": "basit", "حكيم": "hakim",
+	"حليم": "halim", "جليل": "jalil", "رؤوف": "rauf", "فتاح": "fattah", "منعم": "munim",
+	"قدوس": "quddus", "مالك": "malik", "معين": "muin", "حي": "hayy", "باري": "bari",
+	"غفور": "ghafur", "ستار": "sattar", "علي": "ali", "عظيم": "azim", "رشيد": "rashid",
+	"صمد": "samad", "حق": "haqq", "شكور": "shakur", "قهار": "qahhar", "ودود": "wadud",
+}
+
 var arabicLetters = map[rune]string{
 	'ا': "a", 'أ': "a", 'إ': "i", 'آ': "a", 'ٱ': "a", 'ب': "b", 'ت': "t", 'ث': "th",
 	'ج': "j", 'ح': "h", 'خ': "kh", 'د': "d", 'ذ': "dh", 'ر': "r", 'ز': "z", 'س': "s",
@@ -199,9 +213,22 @@ func arabicScheme(s string) string {
 			b.WriteString(t)
 			continue
 		}
+		// Abd al- with a name of God, written as one word: عبدالملك.
+		if rest, ok := strings.CutPrefix(w, "عبدال"); ok && utf8.RuneCountInString(rest) >= 2 {
+			b.WriteString("abdul ")
+			if t, ok := arabicAbdNames[rest]; ok {
+				b.WriteString(t)
+				continue
+			}
+			w = rest
+		}
 		if strings.HasPrefix(w, "ال") && utf8.RuneCountInString(w) > 3 {
 			b.WriteString("al ")
 			w = w[len("ال"):]
+			if t, ok := arabicAbdNames[w]; ok {
+				b.WriteString(t)
+				continue
+			}
 		}
 		rs := []rune(w)
 		for i, r := range rs {
@@ -210,15 +237,22 @@ func arabicScheme(s string) string {
 				next = rs[i+1]
 			}
 			vowelNext := next == 'ا' || next == 'و' || next == 'ي' || next == 'ی'
+			// After a word-initial alif, و and ي close the syllable:
+			// أيمن = ayman, أوس = aws.
+			afterAlif := i == 1 && (rs[0] == 'ا' || rs[0] == 'أ' || rs[0] == 'إ')
 			switch r {
+			case 'ع':
+				if i == 0 {
+					b.WriteString("a") // عمر = omar, عبد = abd
+				}
 			case 'و':
-				if i == 0 || vowelNext {
+				if i == 0 || vowelNext || afterAlif {
 					b.WriteString("w")
 				} else {
 					b.WriteString("u")
 				}
 			case 'ي', 'ی':
-				if i == 0 || vowelNext {
+				if i == 0 || vowelNext || afterAlif {
 					b.WriteString("y")
 				} else {
 					b.WriteString("i")
@@ -318,6 +352,155 @@ func collapseLongVowels(s string) string {
 			continue
 		}
 		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// arabicVowelled restores the short vowels Arabic script does not write
+// the simplest way that reaches the lists' spellings: an "a" between two
+// consonants of a word ("zwahri" -> "zawahari", "aymn" -> "ayman"), not
+// after a y or w that closes a syllable, with sh, kh, th, dh, gh one
+// consonant each.
+func arabicVowelled(s string) string {
+	var b strings.Builder
+	for wi, w := range strings.Fields(s) {
+		if wi > 0 {
+			b.WriteByte(' ')
+		}
+		if len(w) <= 2 || !isASCII(w) || w == "abdul" || w == "bin" || w == "ibn" || w == "abu" {
+			b.WriteString(w)
+			continue
+		}
+		prevCons, prevVowel := false, false
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			unit := w[i : i+1]
+			if i+1 < len(w) && w[i+1] == 'h' && strings.IndexByte("sktdgcz", c) >= 0 {
+				unit = w[i : i+2]
+			}
+			vowel := strings.IndexByte("aeiou", c) >= 0
+			if !vowel && prevCons {
+				b.WriteByte('a')
+			}
+			b.WriteString(unit)
+			i += len(unit) - 1
+			// y or w after a vowel closes the syllable: no vowel after it.
+			closing := (c == 'y' || c == 'w') && prevVowel
+			prevCons = !vowel && !closing
+			prevVowel = vowel
+		}
+	}
+	return b.String()
+}
+
+// isPersian tells Arabic-script text with letters only Persian (and Urdu)
+// use: پ چ ژ گ ک ی.
+func isPersian(s string) bool {
+	return strings.ContainsAny(s, "پچژگکی")
+}
+
+// persianWords are frequent Iranian given names, spelled as Iranian names
+// reach the lists where the Arabic spelling differs (Qasem, not Qasim).
+var persianWords = map[string]string{
+	"قاسم": "qasem", "محمد": "mohammad", "حسین": "hossein", "حسين": "hossein", "مهدی": "mehdi",
+	"رضا": "reza", "جواد": "javad", "کاظم": "kazem", "هاشم": "hashem", "عباس": "abbas",
+	"محسن": "mohsen", "حمید": "hamid", "مجید": "majid", "سعید": "saeed", "جعفر": "jafar",
+}
+
+// persianScheme transliterates Persian as Iranian names reach the lists:
+// و is v where it is a consonant (javad) and ou where a vowel (rouhani), a
+// final ه after a consonant is e (khamene), ژ is j (nejad), a word-initial
+// alif before a consonant other than ح, ع, ه is e (ebrahim, esmail), ئ
+// between vowels is a (raisi).
+func persianScheme(s string) string {
+	var b strings.Builder
+	for wi, w := range strings.Fields(s) {
+		if wi > 0 {
+			b.WriteByte(' ')
+		}
+		if t, ok := persianWords[w]; ok {
+			b.WriteString(t)
+			continue
+		}
+		if t, ok := arabicWords[w]; ok {
+			b.WriteString(t)
+			continue
+		}
+		rs := []rune(w)
+		for i, r := range rs {
+			next := rune(0)
+			if i+1 < len(rs) {
+				next = rs[i+1]
+			}
+			vowelNext := next == 'ا' || next == 'و' || next == 'ي' || next == 'ی' || next == 'آ'
+			switch {
+			case i == 0 && (r == 'ا' || r == 'إ') && next != 0 && !vowelNext && next != 'ح' && next != 'ع' && next != 'ه' && next != 'ل':
+				b.WriteString("e")
+			case r == 'و':
+				if i == 0 || vowelNext {
+					b.WriteString("v")
+				} else {
+					b.WriteString("ou")
+				}
+			case r == 'ي' || r == 'ی':
+				if i == 0 || vowelNext {
+					b.WriteString("y")
+				} else {
+					b.WriteString("i")
+				}
+			case r == 'ه' && i == len(rs)-1 && i > 0:
+				b.WriteString("e")
+			case r == 'ژ':
+				b.WriteString("j")
+			case r == 'ئ':
+				b.WriteString("a")
+			case r == 'ع' && i == 0:
+				b.WriteString("a")
+			default:
+				if t, ok := arabicLetters[r]; ok {
+					b.WriteString(t)
+				} else {
+					b.WriteRune(r)
+				}
+			}
+		}
+	}
+	return Normalize(b.String())
+}
+
+// persianVowelled restores short vowels in a Persian transliteration: e
+// between two consonants after a long a (qasem, kazem) and between two
+// consonants at a word start (nejad), as arabicVowelled does with a.
+func persianVowelled(s string) string {
+	var b strings.Builder
+	for wi, w := range strings.Fields(s) {
+		if wi > 0 {
+			b.WriteByte(' ')
+		}
+		if len(w) <= 2 || !isASCII(w) {
+			b.WriteString(w)
+			continue
+		}
+		prevCons, afterA, start := false, false, true
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			unit := w[i : i+1]
+			if i+1 < len(w) && w[i+1] == 'h' && strings.IndexByte("sktdgcz", c) >= 0 {
+				unit = w[i : i+2]
+			}
+			vowel := strings.IndexByte("aeiou", c) >= 0
+			if !vowel && prevCons && (afterA || start) {
+				b.WriteByte('e')
+			}
+			b.WriteString(unit)
+			i += len(unit) - 1
+			if vowel {
+				afterA, start = c == 'a', false
+			} else if prevCons {
+				afterA, start = false, false
+			}
+			prevCons = !vowel
+		}
 	}
 	return b.String()
 }
