@@ -87,6 +87,21 @@ func daysIn(year, month int) int {
 
 func (d Date) IsZero() bool { return d.Year == 0 }
 
+// Plausible tells a date a list could mean: zero, or a year from 1900 to
+// 2100. Sources hold typos ("0097-06-30" in the 2022 CSL); such a date is
+// kept and shown as written, flagged, and never used in date logic
+// (Known).
+func (d Date) Plausible() bool { return d.IsZero() || d.Year >= 1900 && d.Year <= 2100 }
+
+// Known is d when it is plausible, else the zero date: the date to reason
+// with.
+func (d Date) Known() Date {
+	if d.Plausible() {
+		return d
+	}
+	return Date{}
+}
+
 func (d Date) Precision() Precision {
 	switch {
 	case d.Year == 0:

@@ -144,12 +144,13 @@ type Designation struct {
 // InForce reports whether the designation applies on day d (zero d: now).
 func (d Designation) InForce(day Date) bool {
 	if day.IsZero() {
-		return d.End.IsZero()
+		return d.End.Known().IsZero()
 	}
-	if !d.Start.IsZero() && day.Before(d.Start) {
+	start, end := d.Start.Known(), d.End.Known()
+	if !start.IsZero() && day.Before(start) {
 		return false
 	}
-	return d.End.IsZero() || day.Before(d.End)
+	return end.IsZero() || day.Before(end)
 }
 
 // Record is one list entry as a parser yields it: the entity and the

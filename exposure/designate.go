@@ -81,7 +81,7 @@ func (g *Graph) resolve(rules []Rule, designated []Designated, asOf ties.Date, p
 				if listMatches(r.Lists, d) {
 					out = append(out, designation{
 						node: nodes[i], rule: r, list: listLabel(d),
-						listedOn: d.Designation.Start, authority: d.Designation.Authority, via: d.Via,
+						listedOn: d.Designation.Start.Known(), authority: d.Designation.Authority, via: d.Via,
 					})
 				}
 			}

@@ -591,7 +591,7 @@ func bestDesignation(ds []ties.Designation, lists []string) (ties.Designation, b
 func firstListed(ds []ties.Designation, d ties.Designation) ties.Date {
 	first := d.Start
 	for _, x := range ds {
-		if strings.EqualFold(x.ListID, d.ListID) && !x.Start.IsZero() && (first.IsZero() || x.Start.Before(first)) {
+		if strings.EqualFold(x.ListID, d.ListID) && !x.Start.Known().IsZero() && (first.Known().IsZero() || x.Start.Before(first)) {
 			first = x.Start
 		}
 	}
@@ -602,7 +602,7 @@ func better(a, b ties.Designation) bool {
 	if a.End.IsZero() != b.End.IsZero() {
 		return a.End.IsZero()
 	}
-	return b.Start.Before(a.Start)
+	return b.Start.Known().Before(a.Start.Known())
 }
 
 func containsFold(xs []string, s string) bool {

@@ -18,22 +18,25 @@ type ResultJSON struct {
 
 // MatchJSON is one match; ListedOn is YYYY-MM-DD (or coarser) or null.
 type MatchJSON struct {
-	EntityID    string   `json:"entity_id"`
-	Name        string   `json:"name"`
-	MatchedName string   `json:"matched_name"`
-	Score       float64  `json:"score"`
-	List        string   `json:"list"`
-	SourceID    string   `json:"source_id"`
-	ListedOn    *string  `json:"listed_on"`
-	Authority   string   `json:"authority"`
-	Explanation string   `json:"explanation"`
-	Kind        string   `json:"kind,omitempty"`
-	Program     string   `json:"program,omitempty"`
-	Dataset     string   `json:"dataset,omitempty"`
-	VersionID   int64    `json:"version_id,omitempty"`
-	NameSource  string   `json:"name_source,omitempty"`
-	Penalties   []string `json:"penalties,omitempty"` // what lowered the name score, in words
-	Evidence    []string `json:"evidence,omitempty"`  // the attributes compared and what each did
+	EntityID    string  `json:"entity_id"`
+	Name        string  `json:"name"`
+	MatchedName string  `json:"matched_name"`
+	Score       float64 `json:"score"`
+	List        string  `json:"list"`
+	SourceID    string  `json:"source_id"`
+	ListedOn    *string `json:"listed_on"`
+	// ListedOnInvalid flags a listing date the source gives that cannot
+	// be meant ("0097-06-30"): shown as written, never used.
+	ListedOnInvalid bool     `json:"listed_on_invalid,omitempty"`
+	Authority       string   `json:"authority"`
+	Explanation     string   `json:"explanation"`
+	Kind            string   `json:"kind,omitempty"`
+	Program         string   `json:"program,omitempty"`
+	Dataset         string   `json:"dataset,omitempty"`
+	VersionID       int64    `json:"version_id,omitempty"`
+	NameSource      string   `json:"name_source,omitempty"`
+	Penalties       []string `json:"penalties,omitempty"` // what lowered the name score, in words
+	Evidence        []string `json:"evidence,omitempty"`  // the attributes compared and what each did
 	// Every designation of the consolidated entity, and the source
 	// records (list rows) it was made of.
 	Designations []DesignationJSON `json:"designations,omitempty"`
@@ -43,14 +46,17 @@ type MatchJSON struct {
 // DesignationJSON is one designation of a matched entity; dates are
 // YYYY-MM-DD (or coarser) or null.
 type DesignationJSON struct {
-	List      string  `json:"list"`
-	SourceID  string  `json:"source_id"`
-	ListedOn  *string `json:"listed_on"`
-	EndedOn   *string `json:"ended_on"`
-	Authority string  `json:"authority,omitempty"`
-	Program   string  `json:"program,omitempty"`
-	Dataset   string  `json:"dataset,omitempty"`
-	VersionID int64   `json:"version_id,omitempty"`
+	List     string  `json:"list"`
+	SourceID string  `json:"source_id"`
+	ListedOn *string `json:"listed_on"`
+	EndedOn  *string `json:"ended_on"`
+	// Invalid flags a start or end date of the source that cannot be
+	// meant: shown as written, never used.
+	Invalid   bool   `json:"invalid_date,omitempty"`
+	Authority string `json:"authority,omitempty"`
+	Program   string `json:"program,omitempty"`
+	Dataset   string `json:"dataset,omitempty"`
+	VersionID int64  `json:"version_id,omitempty"`
 }
 
 func dateJSON(d ties.Date) *string {
@@ -69,6 +75,7 @@ func ToJSON(ms []Match) []MatchJSON {
 		var ds []DesignationJSON
 		for _, d := range m.Designations {
 			ds = append(ds, DesignationJSON{List: d.ListID, SourceID: d.SourceID, ListedOn: dateJSON(d.Start), EndedOn: dateJSON(d.End),
+				Invalid:   !d.Start.Plausible() || !d.End.Plausible(),
 				Authority: d.Authority, Program: d.Program, Dataset: d.Dataset, VersionID: d.VersionID})
 		}
 		var recs []string
@@ -77,7 +84,7 @@ func ToJSON(ms []Match) []MatchJSON {
 		}
 		out = append(out, MatchJSON{
 			EntityID: m.EntityID, Name: m.Name, MatchedName: m.MatchedName, Score: m.Score,
-			List: m.ListID, SourceID: m.SourceID, ListedOn: listed, Authority: m.Authority,
+			List: m.ListID, SourceID: m.SourceID, ListedOn: listed, ListedOnInvalid: !m.ListedOn.Plausible(), Authority: m.Authority,
 			Explanation: m.Explanation, Kind: string(m.Kind), Program: m.Program, Dataset: m.Dataset,
 			VersionID: m.VersionID, NameSource: m.NameSource, Penalties: m.Penalties, Evidence: m.Evidence,
 			Designations: ds, Records: recs,

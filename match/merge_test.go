@@ -125,3 +125,18 @@ func TestMergeDecisions(t *testing.T) {
 		}
 	}
 }
+
+func TestImpossibleListingDateFlagged(t *testing.T) {
+	e := ties.Entry{Record: ties.Record{
+		Entity:       ties.Entity{ID: "csl:v", Kind: ties.KindOrganization, Names: []ties.Name{{Text: "Experimental Physics Institute", Type: ties.NamePrimary}}},
+		Designations: []ties.Designation{{EntityID: "csl:v", ListID: "EL", SourceID: "v", Start: ties.MustDate("0097-06-30")}},
+	}}
+	ms := Build([]ties.Entry{e}).Search(Query{Text: "Experimental Physics Institute"})
+	if len(ms) != 1 {
+		t.Fatal("no match")
+	}
+	j := ToJSON(ms)[0]
+	if j.ListedOn == nil || *j.ListedOn != "0097-06-30" || !j.ListedOnInvalid || !j.Designations[0].Invalid {
+		t.Errorf("the impossible date is not shown as written and flagged: %+v", j)
+	}
+}

@@ -178,6 +178,9 @@ func printMatches(out io.Writer, query string, ms []match.Match) {
 		listed := "date not given"
 		if !m.ListedOn.IsZero() {
 			listed = "listed " + m.ListedOn.String()
+			if !m.ListedOn.Plausible() {
+				listed += " (an impossible date in the source: not used)"
+			}
 		}
 		if m.Authority != "" {
 			listed += " under " + m.Authority
