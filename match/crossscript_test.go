@@ -1,8 +1,6 @@
 package match_test
 
 import (
-	"compress/gzip"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -11,7 +9,6 @@ import (
 	"ties"
 	"ties/match"
 	"ties/names"
-	"ties/sources/csl"
 )
 
 var (
@@ -29,31 +26,12 @@ func officialLists(t *testing.T) *match.Index {
 	officialOnce.Do(func() {
 		var entries []ties.Entry
 		for i, name := range []string{"consolidated-2022-05.csv.gz", "el-cas-rows-2025.csv"} {
-			path := filepath.Join(dir, "csl", name)
-			f, err := os.Open(path)
+			es, err := cslEntries(filepath.Join(dir, "csl", name), int64(i+1))
 			if err != nil {
 				officialErr = err
 				return
 			}
-			defer f.Close()
-			var r interface{ Read([]byte) (int, error) } = f
-			if strings.HasSuffix(name, ".gz") {
-				zr, err := gzip.NewReader(f)
-				if err != nil {
-					officialErr = err
-					return
-				}
-				r = zr
-			}
-			var recs []ties.Record
-			for rec, err := range csl.Parse(r, path) {
-				if err != nil {
-					officialErr = err
-					return
-				}
-				recs = append(recs, rec)
-			}
-			entries = append(entries, match.Entries(recs, int64(i+1), "csl")...)
+			entries = append(entries, es...)
 		}
 		officialIndex = match.Build(entries)
 	})

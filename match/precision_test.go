@@ -1,7 +1,6 @@
 package match_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	"ties/eval"
 	"ties/match"
 	"ties/names"
+	"ties/sources"
 	"ties/sources/csl"
 )
 
@@ -31,28 +31,35 @@ func listsWithEL(t *testing.T) *match.Index {
 			listsErr = err
 			return
 		}
-		path := filepath.Join(dir, "csl", "el-cas-rows-2025.csv")
-		f, err := os.Open(path)
+		el, err := cslEntries(filepath.Join(dir, "csl", "el-cas-rows-2025.csv"), 4)
 		if err != nil {
 			listsErr = err
 			return
 		}
-		defer f.Close()
-		var recs []ties.Record
-		for r, err := range csl.Parse(f, path) {
-			if err != nil {
-				listsErr = err
-				return
-			}
-			recs = append(recs, r)
-		}
-		entries = append(entries, match.Entries(recs, 4, "csl")...)
+		entries = append(entries, el...)
 		listsIndex = match.Build(entries)
 	})
 	if listsErr != nil {
 		t.Fatal(listsErr)
 	}
 	return listsIndex
+}
+
+// cslEntries reads a CSL file (gzipped or not) as entries of version.
+func cslEntries(path string, version int64) ([]ties.Entry, error) {
+	f, err := sources.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var recs []ties.Record
+	for r, err := range csl.Parse(f, path) {
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, r)
+	}
+	return match.Entries(recs, version, "csl"), nil
 }
 
 // The names of issue 9 that raised alerts no compliance officer would
